@@ -1,0 +1,53 @@
+package dev.mmkit.api.hw;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The machine's simulated physical memory: {@link #nrFrames()} frames of {@link Page#SIZE}
+ * bytes, addressed by physical address. Page tables, slab objects and (with
+ * {@code memory.backing = bytes}) the contents of user pages live here.
+ *
+ * <p>Multi-byte values are little-endian, as on x86. Storage is created on first write, so
+ * a frame that was never written reads as zeros and costs nothing. An address outside
+ * memory is an {@link IndexOutOfBoundsException} naming the address.
+ */
+@ProviderType
+public interface PhysicalMemory {
+    /** Number of page frames. */
+    long nrFrames();
+
+    /** Whether user page contents are kept ({@code backing = bytes}) or dropped ({@code none}). */
+    boolean keepsUserData();
+
+    byte readByte(long paddr);
+
+    void writeByte(long paddr, byte value);
+
+    /** Reads a little-endian 32-bit value; {@code paddr} must be 4-byte aligned. */
+    int readInt(long paddr);
+
+    void writeInt(long paddr, int value);
+
+    /** Reads a little-endian 64-bit value; {@code paddr} must be 8-byte aligned. */
+    long readLong(long paddr);
+
+    void writeLong(long paddr, long value);
+
+    /** Atomically (with respect to the simulated CPUs) sets bits in a 64-bit word, returning the old value. */
+    long orLong(long paddr, long bits);
+
+    /** Copies {@code length} bytes out of memory into {@code dst}. */
+    void read(long paddr, byte[] dst, int offset, int length);
+
+    /** Copies {@code length} bytes from {@code src} into memory. */
+    void write(long paddr, byte[] src, int offset, int length);
+
+    /** Fills {@code length} bytes with {@code value} ({@code memset}). */
+    void fill(long paddr, long length, byte value);
+
+    /** Zeroes a whole frame ({@code clear_page}), releasing its storage. */
+    void clearFrame(long pfn);
+
+    /** Copies a whole frame ({@code copy_page}). */
+    void copyFrame(long fromPfn, long toPfn);
+}

@@ -1,0 +1,70 @@
+package dev.mmkit.api.machine;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Linux's {@code mem_map}: the metadata of every page frame ({@code struct page}), kept as
+ * a structure of arrays indexed by pfn rather than an object per frame. The fields are the
+ * ones that travel between subsystems; what only one subsystem needs (buddy links, policy
+ * lists) it keeps in arrays of its own.
+ *
+ * <table>
+ *   <caption>Fields and who uses them</caption>
+ *   <tr><th>field</th><th>meaning</th></tr>
+ *   <tr><td>flags</td><td>{@link PageFlags}</td></tr>
+ *   <tr><td>refcount</td><td>{@code _refcount}: references held; 0 means free</td></tr>
+ *   <tr><td>mapcount</td><td>{@code _mapcount + 1}: page-table entries that map the frame</td></tr>
+ *   <tr><td>mapping</td><td>id of the owning address_space (file) or anon_vma ({@link PageFlags#PG_ANON}); 0 for none</td></tr>
+ *   <tr><td>index</td><td>page offset in the file, or the virtual page number for anonymous memory</td></tr>
+ *   <tr><td>private</td><td>owner data: a swap entry in the swap cache, slab state in a SLUB slab, a buddy order</td></tr>
+ * </table>
+ *
+ * <p>An out-of-range pfn is an {@link IndexOutOfBoundsException} naming it.
+ */
+@ProviderType
+public interface MemMap {
+    long nrFrames();
+
+    int flags(long pfn);
+
+    boolean testFlag(long pfn, int flag);
+
+    void setFlag(long pfn, int flag);
+
+    void clearFlag(long pfn, int flag);
+
+    /** Sets {@code flag}, returning whether it was already set. */
+    boolean testAndSetFlag(long pfn, int flag);
+
+    /** Clears {@code flag}, returning whether it was set. */
+    boolean testAndClearFlag(long pfn, int flag);
+
+    int refcount(long pfn);
+
+    void setRefcount(long pfn, int count);
+
+    /** {@code get_page}: one more reference; returns the new count. */
+    int getPage(long pfn);
+
+    /** {@code put_page}: one reference fewer; returns the new count. */
+    int putPage(long pfn);
+
+    int mapcount(long pfn);
+
+    void setMapcount(long pfn, int count);
+
+    int mapping(long pfn);
+
+    void setMapping(long pfn, int mapping);
+
+    long index(long pfn);
+
+    void setIndex(long pfn, long index);
+
+    long privateData(long pfn);
+
+    void setPrivateData(long pfn, long value);
+
+    /** Resets every field of a frame to zero, as when it returns to the page allocator. */
+    void reset(long pfn);
+}

@@ -1,0 +1,37 @@
+package dev.mmkit.api.mm;
+
+import dev.mmkit.api.reclaim.Vmscan;
+import dev.mmkit.api.workload.Kernel;
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * The memory-manager core: processes and their address spaces, the MMU path of every
+ * reference (TLB, walk, fault), fault handling, swap, the reverse map and the reclaim
+ * primitives. It is the {@link Kernel} workloads drive.
+ */
+@ConsumerType
+public interface MemoryManager extends Kernel {
+    /** Every process started, exited ones included, by pid. */
+    List<? extends ProcessInfo> processes();
+
+    /** The reclaim primitives daemons drive. */
+    Vmscan vmscan();
+
+    long swapTotalPages();
+
+    long swapFreePages();
+
+    /**
+     * The core's own counters in report order: {@code references}, {@code tlb_hits},
+     * {@code walks}, {@code walk_memory_references}, {@code segfaults}, and more.
+     */
+    Map<String, Long> counters();
+
+    /** Clean shutdown: every dirty file page written, files and swap closed. */
+    void shutdown();
+
+    /** Re-derives the core's invariants (VMAs sorted and disjoint, mapcounts, resident counts). */
+    void verify();
+}

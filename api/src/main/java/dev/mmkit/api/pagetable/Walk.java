@@ -1,0 +1,24 @@
+package dev.mmkit.api.pagetable;
+
+/**
+ * What one page-table walk found, filled in by {@link PageTable#walk} into an object the
+ * MMU reuses for every walk (no allocation per reference).
+ */
+public final class Walk {
+    /** The leaf entry, as stored after the walk set A (and D); 0 when the walk failed. */
+    public long pte;
+    /** log2 of the size of the page the entry maps (12, 21, 22 or 30). */
+    public int pageShift;
+    /** Page-table entries read from physical memory during this walk. */
+    public int memoryReferences;
+    /** The level at which the walk stopped on a non-present entry (top = levels), 0 on success. */
+    public int faultLevel;
+
+    /** Clears the result before a walk. */
+    public void reset() {
+        pte = 0;
+        pageShift = 0;
+        memoryReferences = 0;
+        faultLevel = 0;
+    }
+}

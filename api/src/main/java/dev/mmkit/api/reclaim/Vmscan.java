@@ -1,0 +1,28 @@
+package dev.mmkit.api.reclaim;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The reclaim primitives of {@code mm/vmscan.c} that daemons drive: asking replacement
+ * policies for victims and evicting them (unmap through the reverse map, write dirty pages
+ * to swap or their file, free the frames), shrinking slab caches, and the OOM killer.
+ * Implemented by the memory-manager core; counts pgscan, pgsteal and slabs_scanned.
+ */
+@ProviderType
+public interface Vmscan {
+    /**
+     * {@code shrink_node}: tries to reclaim {@code nrToReclaim} pages.
+     *
+     * @param gfp the allocation's flags; without {@code __GFP_IO} no page is swapped out,
+     *     without {@code __GFP_FS} no file page is written back
+     * @param kswapd whether kswapd is reclaiming (pgscan_kswapd) or an allocation (pgscan_direct)
+     * @return pages reclaimed
+     */
+    long shrinkNode(long nrToReclaim, int gfp, boolean kswapd);
+
+    /** {@code shrink_slab}: returns slab pages freed. */
+    long shrinkSlab(int gfp);
+
+    /** {@code out_of_memory}: kills the process with the largest resident size; false when none is left. */
+    boolean outOfMemory(int gfp, int order);
+}

@@ -1,0 +1,32 @@
+package dev.mmkit.api.replacement;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What the hardware tells a replacement policy about a resident page, reached through the
+ * reverse map: the referenced (accessed) and dirty bits of every PTE that maps it, and the
+ * software referenced bit ({@code PG_referenced}). This is all a policy may learn unless it
+ * declares more characteristics.
+ */
+@ProviderType
+public interface PageReferences {
+    /**
+     * {@code page_referenced} + clear: whether any mapping referenced the page since the
+     * last call, clearing the bits (and shooting down the cached translations, so the next
+     * reference sets them again).
+     */
+    boolean testAndClearReferenced(long pfn);
+
+    /** Whether the page was referenced, without clearing anything. */
+    boolean isReferenced(long pfn);
+
+    /** Whether the page differs from its backing store (a PTE's D bit or PG_dirty). */
+    boolean isDirty(long pfn);
+
+    /**
+     * Starts writing a dirty page to its backing store without evicting it, so that it is
+     * clean by the time the policy comes back (Nth-chance's dirty pages, the free-list
+     * clock). Returns false when the page cannot be written now.
+     */
+    boolean startWriteback(long pfn);
+}

@@ -1,0 +1,55 @@
+package dev.mmkit.api.replacement;
+
+import dev.mmkit.api.machine.Characteristic;
+import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A page replacement policy over the resident pages of one set of pages (the whole machine
+ * or one process with a resident limit, like Linux's lruvec). Five hooks, after
+ * libCacheSim's plugin interface: pages come in, go away, are referenced (if the policy
+ * asks for it), and the machine asks for victims.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #add} is called once when a page becomes resident and evictable, after the
+ *       reference that brought it in; {@link #remove} when it leaves memory without being
+ *       chosen (unmapped, its process exited, its file truncated).</li>
+ *   <li>{@link #evict} chooses a victim among the pages added and not removed, forgets it,
+ *       and returns its pfn; −1 when it holds none. If the machine cannot evict the page
+ *       right now (it is under writeback), it adds it back.</li>
+ *   <li>A policy learns of hits only through {@link PageReferences}, unless it declares
+ *       {@link Characteristic#EVERY_REFERENCE} or {@link Characteristic#FUTURE}; then
+ *       {@link #referenced} is called for every reference, hit or fault.</li>
+ * </ul>
+ */
+@ConsumerType
+public interface ReplacementPolicy {
+    /** The knowledge this policy needs beyond the hardware's bits. */
+    default Set<Characteristic> characteristics() {
+        return Set.of();
+    }
+
+    void add(long pfn);
+
+    void remove(long pfn);
+
+    /** Returns the victim's pfn, no longer tracked, or −1 when empty. */
+    long evict();
+
+    /**
+     * A reference to a resident page; only for policies with characteristics.
+     *
+     * @param nextAccess the virtual time of the page's next reference, {@code Long.MAX_VALUE}
+     *     for never, or −1 when unknown (only with {@link Characteristic#FUTURE})
+     */
+    default void referenced(long pfn, long nextAccess) {
+    }
+
+    /** Pages tracked. */
+    long size();
+
+    /** Re-checks internal invariants (lists walked both ways, sizes recounted). */
+    default void verify() {
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mmkit.api.workload;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The machine as a workload drives it: the CPU's memory references and the system calls
+ * of the memory manager. Implemented by the memory-manager core; workload sources call it.
+ *
+ * <p>A reference to an address no VMA admits, or against the VMA's permissions, delivers
+ * SIGSEGV: the process is killed, the event recorded, and {@link #access} returns false.
+ * Calls naming a process that does not exist or has exited throw
+ * {@link IllegalArgumentException} naming the pid. System calls that fail return Linux's
+ * negative errno, e.g. {@code -12} (ENOMEM).
+ */
+@ProviderType
+public interface Kernel {
+    /** Starts a process with an empty address space (and a stack). */
+    int spawn(String name);
+
+    /**
+     * Starts a process for trace replay: every address it references is admitted as
+     * anonymous read-write-execute memory, created on first touch.
+     */
+    int spawnAdmitAll(String name);
+
+    /**
+     * One memory reference by process {@code pid}.
+     *
+     * @param access a bit set of {@code dev.mmkit.api.hw.Access}
+     * @param nextAccess the virtual time of this page's next reference, when the trace knows
+     *     it ({@code Long.MAX_VALUE} for never), −1 otherwise
+     * @return false when the reference killed the process (SIGSEGV)
+     */
+    boolean access(int pid, long vaddr, int access, long nextAccess);
+
+    /** Loads {@code size} (1, 2, 4 or 8) bytes, little-endian, as a reference; kills on SIGSEGV and returns 0. */
+    long load(int pid, long vaddr, int size);
+
+    /** Stores {@code size} bytes of {@code value}; returns false when the store killed the process. */
+    boolean store(int pid, long vaddr, int size, long value);
+
+    /** {@code fork(2)}: the child's pid; its address space shares every page copy-on-write. */
+    int fork(int pid);
+
+    /** {@code execve(2)}: replaces the address space with a fresh one. */
+    void exec(int pid, String name);
+
+    /** {@code exit(2)}: frees the address space. */
+    void exit(int pid);
+
+    /** {@code mmap(2)} of anonymous memory or of an open file; the address, or a negative errno. */
+    long mmap(int pid, long addr, long length, int prot, int flags, int fd, long offset);
+
+    int munmap(int pid, long addr, long length);
+
+    int mprotect(int pid, long addr, long length, int prot);
+
+    /** {@code brk(2)}: the new break (the old one when it cannot move). */
+    long brk(int pid, long newBrk);
+
+    /** {@code open(2)} of a file under the files directory; a descriptor, or a negative errno. */
+    int open(int pid, String path, boolean create);
+
+    int close(int pid, int fd);
+
+    /** {@code pread(2)}: bytes read, or a negative errno. */
+    int pread(int pid, int fd, byte[] buffer, int length, long pos);
+
+    /** {@code pwrite(2)}: bytes written, or a negative errno. */
+    int pwrite(int pid, int fd, byte[] buffer, int length, long pos);
+
+    int ftruncate(int pid, int fd, long length);
+
+    /** {@code fsync(2)}: 0, or {@code -5} (EIO) when a writeback of the file failed. */
+    int fsync(int pid, int fd);
+
+    /** Whether the process exists and has not exited or been killed. */
+    boolean alive(int pid);
+}

@@ -1,0 +1,9 @@
+/**
+ * The workload source extension point and the kernel interface workloads drive.
+ */
+@Export
+@Version("1.0.0")
+package dev.mmkit.api.workload;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

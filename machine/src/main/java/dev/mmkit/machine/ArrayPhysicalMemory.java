@@ -1,0 +1,187 @@
+package dev.mmkit.machine;
+
+import dev.mmkit.api.hw.Page;
+import dev.mmkit.api.hw.PhysicalMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Simulated physical memory as one byte array per frame, created on the frame's first
+ * write. A frame never written costs one null reference (4 bytes with compressed oops),
+ * so a 64 GiB machine whose user data is dropped costs 64 MiB here.
+ *
+ * <p>Multi-byte values are little-endian, read through byte-array view handles.
+ * {@link #clearFrame} drops a frame's array: a freed, zeroed frame costs nothing again.
+ */
+public final class ArrayPhysicalMemory implements PhysicalMemory {
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final long nrFrames;
+    private final boolean keepsUserData;
+    private final byte[][] frames;
+
+    public ArrayPhysicalMemory(long nrFrames, boolean keepsUserData) {
+        if (nrFrames <= 0 || nrFrames > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("nrFrames: " + nrFrames + " (expected: 1-" + (Integer.MAX_VALUE - 8) + ")");
+        }
+        this.nrFrames = nrFrames;
+        this.keepsUserData = keepsUserData;
+        this.frames = new byte[(int) nrFrames][];
+    }
+
+    @Override
+    public long nrFrames() {
+        return nrFrames;
+    }
+
+    @Override
+    public boolean keepsUserData() {
+        return keepsUserData;
+    }
+
+    /** Frames that hold storage now (have been written and not cleared). */
+    public long populatedFrames() {
+        long n = 0;
+        for (byte[] frame : frames) {
+            if (frame != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int index(long paddr) {
+        long pfn = paddr >>> Page.SHIFT;
+        if (paddr < 0 || pfn >= nrFrames) {
+            throw new IndexOutOfBoundsException("physical address " + Page.hex(paddr)
+                + " outside memory (0x0-" + Page.hex(nrFrames * Page.SIZE - 1) + ")");
+        }
+        return (int) pfn;
+    }
+
+    private byte[] frameForWrite(int pfn) {
+        byte[] frame = frames[pfn];
+        if (frame == null) {
+            frame = new byte[Page.SIZE];
+            frames[pfn] = frame;
+        }
+        return frame;
+    }
+
+    private static void checkAligned(long paddr, int size) {
+        if ((paddr & (size - 1)) != 0) {
+            throw new IllegalArgumentException("physical address " + Page.hex(paddr) + " not aligned to " + size + " bytes");
+        }
+    }
+
+    @Override
+    public byte readByte(long paddr) {
+        byte[] frame = frames[index(paddr)];
+        return frame == null ? 0 : frame[Page.offset(paddr)];
+    }
+
+    @Override
+    public void writeByte(long paddr, byte value) {
+        frameForWrite(index(paddr))[Page.offset(paddr)] = value;
+    }
+
+    @Override
+    public int readInt(long paddr) {
+        checkAligned(paddr, 4);
+        byte[] frame = frames[index(paddr)];
+        return frame == null ? 0 : (int) INT.get(frame, Page.offset(paddr));
+    }
+
+    @Override
+    public void writeInt(long paddr, int value) {
+        checkAligned(paddr, 4);
+        INT.set(frameForWrite(index(paddr)), Page.offset(paddr), value);
+    }
+
+    @Override
+    public long readLong(long paddr) {
+        checkAligned(paddr, 8);
+        byte[] frame = frames[index(paddr)];
+        return frame == null ? 0 : (long) LONG.get(frame, Page.offset(paddr));
+    }
+
+    @Override
+    public void writeLong(long paddr, long value) {
+        checkAligned(paddr, 8);
+        LONG.set(frameForWrite(index(paddr)), Page.offset(paddr), value);
+    }
+
+    @Override
+    public long orLong(long paddr, long bits) {
+        checkAligned(paddr, 8);
+        byte[] frame = frameForWrite(index(paddr));
+        int offset = Page.offset(paddr);
+        long old = (long) LONG.get(frame, offset);
+        LONG.set(frame, offset, old | bits);
+        return old;
+    }
+
+    @Override
+    public void read(long paddr, byte[] dst, int offset, int length) {
+        while (length > 0) {
+            int pfn = index(paddr);
+            int in = Page.offset(paddr);
+            int n = Math.min(length, Page.SIZE - in);
+            byte[] frame = frames[pfn];
+            if (frame == null) {
+                Arrays.fill(dst, offset, offset + n, (byte) 0);
+            } else {
+                System.arraycopy(frame, in, dst, offset, n);
+            }
+            paddr += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    @Override
+    public void write(long paddr, byte[] src, int offset, int length) {
+        while (length > 0) {
+            int pfn = index(paddr);
+            int in = Page.offset(paddr);
+            int n = Math.min(length, Page.SIZE - in);
+            System.arraycopy(src, offset, frameForWrite(pfn), in, n);
+            paddr += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    @Override
+    public void fill(long paddr, long length, byte value) {
+        while (length > 0) {
+            int pfn = index(paddr);
+            int in = Page.offset(paddr);
+            int n = (int) Math.min(length, Page.SIZE - in);
+            if (value == 0 && frames[pfn] == null) {
+                // already zero
+            } else if (value == 0 && n == Page.SIZE) {
+                frames[pfn] = null;
+            } else {
+                Arrays.fill(frameForWrite(pfn), in, in + n, value);
+            }
+            paddr += n;
+            length -= n;
+        }
+    }
+
+    @Override
+    public void clearFrame(long pfn) {
+        frames[index(Page.address(pfn))] = null;
+    }
+
+    @Override
+    public void copyFrame(long fromPfn, long toPfn) {
+        byte[] from = frames[index(Page.address(fromPfn))];
+        int to = index(Page.address(toPfn));
+        frames[to] = from == null ? null : from.clone();
+    }
+}

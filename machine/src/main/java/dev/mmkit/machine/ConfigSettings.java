@@ -1,0 +1,155 @@
+package dev.mmkit.machine;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigValue;
+import dev.mmkit.api.machine.ConfigurationException;
+import dev.mmkit.api.machine.Settings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@link Settings} over a block of a Typesafe {@link Config}. Every error names the file,
+ * line and full path of the value, so that a plugin's problem reads like the machine's own.
+ */
+public final class ConfigSettings implements Settings {
+    private final Config root;
+    private final String path;
+    private final Config block;
+    private final Problems problems;
+
+    /**
+     * @param root the whole configuration (for origins)
+     * @param path the block's full path
+     * @param problems where {@link #reportProblem} records
+     */
+    public ConfigSettings(Config root, String path, Problems problems) {
+        this(root, path, root.hasPath(path) ? root.getConfig(path) : ConfigFactory.empty("no block " + path), problems);
+    }
+
+    private ConfigSettings(Config root, String path, Config block, Problems problems) {
+        this.root = root;
+        this.path = path;
+        this.block = block;
+        this.problems = problems;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public boolean has(String key) {
+        return block.hasPath(key);
+    }
+
+    @Override
+    public String getString(String key) {
+        return get(key, block::getString);
+    }
+
+    @Override
+    public int getInt(String key) {
+        return get(key, block::getInt);
+    }
+
+    @Override
+    public long getLong(String key) {
+        return get(key, block::getLong);
+    }
+
+    @Override
+    public double getDouble(String key) {
+        return get(key, block::getDouble);
+    }
+
+    @Override
+    public boolean getBoolean(String key) {
+        return get(key, block::getBoolean);
+    }
+
+    @Override
+    public long getBytes(String key) {
+        return get(key, block::getBytes);
+    }
+
+    @Override
+    public long getNanos(String key) {
+        return get(key, k -> block.getDuration(k).toNanos());
+    }
+
+    /** The duration at {@code key}. */
+    public Duration getDuration(String key) {
+        return get(key, block::getDuration);
+    }
+
+    @Override
+    public List<String> getStringList(String key) {
+        return get(key, block::getStringList);
+    }
+
+    @Override
+    public Settings getBlock(String key) {
+        Config sub = get(key, block::getConfig);
+        return new ConfigSettings(root, path + "." + key, sub, problems);
+    }
+
+    @Override
+    public List<? extends Settings> getBlockList(String key) {
+        List<? extends Config> list = get(key, block::getConfigList);
+        List<ConfigSettings> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(new ConfigSettings(root, path + "." + key + "[" + i + "]", list.get(i), problems));
+        }
+        return out;
+    }
+
+    @Override
+    public String origin(String key) {
+        ConfigOrigin origin = originOf(key);
+        String where = Problems.where(origin);
+        return where.isEmpty() ? "(unknown)" : where.substring(0, where.length() - 2);
+    }
+
+    @Override
+    public void reportProblem(String key, String problem) {
+        problems.add(originOf(key), path + "." + key, problem);
+    }
+
+    /** The exception a getter throws: {@code file: line: path: problem}. */
+    public ConfigurationException problem(String key, String problem) {
+        Problems one = new Problems();
+        one.add(originOf(key), path + "." + key, problem);
+        return new ConfigurationException(one.list());
+    }
+
+    private ConfigOrigin originOf(String key) {
+        if (block.hasPathOrNull(key)) {
+            ConfigValue value = block.getValue(key);
+            return value.origin();
+        }
+        return block.origin();
+    }
+
+    private <T> T get(String key, Function<String, T> getter) {
+        try {
+            return getter.apply(key);
+        } catch (ConfigException.Missing e) {
+            throw problem(key, "missing (no default in any reference.conf)");
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            String message = e.getMessage();
+            int cut = message.lastIndexOf(": ");
+            throw problem(key, cut >= 0 && e instanceof ConfigException.BadValue ? message.substring(cut + 2) : simplify(message, key));
+        }
+    }
+
+    private String simplify(String message, String key) {
+        int at = message.indexOf(key);
+        return at >= 0 ? message.substring(at + key.length()).replaceFirst("^[: ]+", "") : message;
+    }
+}

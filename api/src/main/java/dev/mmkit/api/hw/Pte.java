@@ -16,7 +16,8 @@ package dev.mmkit.api.hw;
  * <p>An entry with P clear is not a translation. If it is all zero it is {@code pte_none};
  * otherwise it is a swap entry, which keeps the swap device in {@link #SWAP_TYPE_BITS} bits
  * starting at bit 1 and the slot in the bits from {@link #SWAP_OFFSET_SHIFT} up, as Linux
- * keeps {@code swp_entry_t} in a non-present PTE.
+ * keeps {@code swp_entry_t} in a non-present PTE. Slot 0 of every device holds its swap
+ * header, as in Linux, so no swap entry is all zero.
  */
 public final class Pte {
     /** Present: the entry translates. */
@@ -141,8 +142,9 @@ public final class Pte {
         if (type < 0 || type >= 1 << SWAP_TYPE_BITS) {
             throw new IllegalArgumentException("swap type: " + type + " (expected: 0-" + ((1 << SWAP_TYPE_BITS) - 1) + ")");
         }
-        if (offset < 0 || offset >= 1L << SWAP_OFFSET_BITS) {
-            throw new IllegalArgumentException("swap offset: " + offset + " (expected: 0-" + ((1L << SWAP_OFFSET_BITS) - 1) + ")");
+        if (offset < 1 || offset >= 1L << SWAP_OFFSET_BITS) {
+            throw new IllegalArgumentException("swap offset: " + offset + " (expected: 1-" + ((1L << SWAP_OFFSET_BITS) - 1)
+                + "; slot 0 holds the swap header)");
         }
         return ((long) type << SWAP_TYPE_SHIFT) | (offset << SWAP_OFFSET_SHIFT);
     }

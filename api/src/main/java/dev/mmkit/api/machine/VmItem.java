@@ -35,13 +35,13 @@ public enum VmItem {
     NR_DIRTY(Kind.STATE),
     NR_WRITEBACK(Kind.STATE),
     NR_SHMEM(Kind.STATE),
-    NR_SWAPCACHED(Kind.STATE),
     NR_VMSCAN_WRITE(Kind.EVENT_LIKE_STATE),
     NR_VMSCAN_IMMEDIATE_RECLAIM(Kind.EVENT_LIKE_STATE),
     NR_DIRTIED(Kind.EVENT_LIKE_STATE),
     NR_WRITTEN(Kind.EVENT_LIKE_STATE),
     NR_KERNEL_STACK(Kind.STATE),
     NR_PAGE_TABLE_PAGES(Kind.STATE),
+    NR_SWAPCACHED(Kind.STATE),
     NR_DIRTY_THRESHOLD(Kind.STATE),
     NR_DIRTY_BACKGROUND_THRESHOLD(Kind.STATE),
     // vm_event_item
@@ -76,12 +76,12 @@ public enum VmItem {
     PAGEOUTRUN(Kind.EVENT),
     PGROTATED(Kind.EVENT),
     OOM_KILL(Kind.EVENT),
-    SWAP_RA(Kind.EVENT),
-    SWAP_RA_HIT(Kind.EVENT),
     NR_TLB_REMOTE_FLUSH(Kind.EVENT),
     NR_TLB_REMOTE_FLUSH_RECEIVED(Kind.EVENT),
     NR_TLB_LOCAL_FLUSH_ALL(Kind.EVENT),
-    NR_TLB_LOCAL_FLUSH_ONE(Kind.EVENT);
+    NR_TLB_LOCAL_FLUSH_ONE(Kind.EVENT),
+    SWAP_RA(Kind.EVENT),
+    SWAP_RA_HIT(Kind.EVENT);
 
     /** Whether an item is a level or a count of events. */
     public enum Kind {

@@ -7,7 +7,8 @@ package dev.mmkit.api.page;
  *
  * <h2>Unusable free space index</h2>
  * The share of free memory that cannot satisfy a request of 2^order pages because it is in
- * smaller blocks [1]: {@code (free - Σ_{i≥order} 2^i · nr_free[i]) / free}; 0 when no page is free.
+ * smaller blocks [1]: {@code (free - Σ_{i≥order} 2^i · nr_free[i]) / free}; 1000 when no page
+ * is free (Linux: "no free memory is interpreted as all free memory is unusable").
  *
  * <h2>External fragmentation index</h2>
  * {@code __fragmentation_index}: for a request that fails, whether the cause is lack of
@@ -33,7 +34,7 @@ public final class Fragmentation {
             }
         }
         if (free == 0) {
-            return 0;
+            return 1000;
         }
         return (int) ((free - suitable) * 1000 / free);
     }

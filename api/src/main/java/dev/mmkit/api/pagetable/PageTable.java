@@ -17,7 +17,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  *       (a frame above its physical limit) with {@link IllegalArgumentException}.</li>
  *   <li>{@link #walk} is the hardware walk: it reads each level from physical memory,
  *       counts those reads, stops at a non-present entry, and on success sets A (and D for
- *       a write) in the leaf as hardware does. It does not check permissions: the MMU does.</li>
+ *       a write, when the leaf has RW: hardware never dirties a page it refuses to write)
+ *       in the leaf as hardware does. It does not check permissions: the MMU does.</li>
  *   <li>Lower-level tables exist only where something is mapped: {@link #setPte}
  *       allocates them, clearing the last entry of a table frees it.</li>
  * </ul>
@@ -56,6 +57,18 @@ public interface PageTable {
      * @throws IllegalStateException when a table page cannot be allocated; nothing changes
      */
     long setPte(long root, long vaddr, long pte, int pageShift);
+
+    /**
+     * Allocates the tables down to the entry for {@code vaddr} ({@code pud_alloc},
+     * {@code pmd_alloc}, {@code pte_alloc}), so that a following {@link #setPte} of that
+     * entry allocates nothing. The fault path calls it before it allocates the page itself,
+     * as Linux does, so that no reclaim runs between reading and writing an entry.
+     *
+     * @return false when a table page cannot be allocated; nothing changes then
+     */
+    default boolean populate(long root, long vaddr, int pageShift) {
+        return true;
+    }
 
     /** Visits every non-none entry mapping an address in [start, end), in address order. */
     void forEach(long root, long start, long end, PteVisitor visitor);

@@ -17,10 +17,18 @@ public class SlabError extends IllegalStateException {
         this.object = object;
     }
 
+    /** A problem with the cache as a whole (no single object): {@code BUG dentry: ...}. */
+    public SlabError(String cache, String problem) {
+        super("BUG " + cache + ": " + problem);
+        this.cache = cache;
+        this.object = 0;
+    }
+
     public String cache() {
         return cache;
     }
 
+    /** The object's address, 0 for a problem with the whole cache. */
     public long object() {
         return object;
     }

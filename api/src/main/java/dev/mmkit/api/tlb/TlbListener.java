@@ -9,8 +9,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface TlbListener {
     /**
-     * An entry left the TLB. With write-back of bits (the Nachos convention) the machine
-     * copies the referenced and dirty bits of {@code pte} to the page table.
+     * An entry left the TLB (evicted, invalidated or flushed). Called only when the TLB is
+     * configured to keep and write back its bits ({@code writeback-bits}, the Nachos
+     * convention): the machine copies the referenced and dirty bits of {@code pte} to the
+     * page table of address space {@code asid}.
      */
     void evicted(long vaddr, int asid, long pte);
 

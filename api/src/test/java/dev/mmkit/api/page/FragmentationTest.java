@@ -36,7 +36,8 @@ class FragmentationTest {
         assertThat(Fragmentation.unusableIndex(z, 4, 0)).isEqualTo(0);      // all 8 usable
         assertThat(Fragmentation.unusableIndex(z, 4, 1)).isEqualTo(500);    // 4 of 8 in order-0 blocks
         assertThat(Fragmentation.unusableIndex(z, 4, 2)).isEqualTo(1000);   // nothing of order >= 2
-        assertThat(Fragmentation.unusableIndex(zone(0, 0, 0, 0), 4, 2)).isEqualTo(0);
+        // mm/vmstat.c unusable_free_index: no free memory counts as all unusable
+        assertThat(Fragmentation.unusableIndex(zone(0, 0, 0, 0), 4, 2)).isEqualTo(1000);
     }
 
     @Test

@@ -2,24 +2,14 @@ package dev.mmkit.report;
 
 import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.page.Zone;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code /proc/vmstat}: one {@code name value} line per counter, in Linux's order (the
  * zone items, the node items, the writeback thresholds, then the events; {@link VmItem}
  * is declared in that order) and under Linux's names.
- *
- * <p>The order is Linux's own ({@code enum zone_stat_item}, {@code enum node_stat_item},
- * {@code enum vm_stat_item}, {@code enum vm_event_item} of 5.15/6.x), kept here as tables
- * rather than taken from {@link VmItem}'s declaration order, which differs in two places:
- * {@code nr_swapcached} ends the node items, and the {@code nr_tlb_*} events come before
- * {@code swap_ra}. An item added to {@link VmItem} later and missing from these tables is
- * printed after them, so that no counter is ever dropped.
  *
  * <p>As Linux's {@code vmstat_show} does since 5.8, the file ends with the deprecated
  * {@code nr_unstable 0}, kept "to avoid breaking userspace".
@@ -44,29 +34,8 @@ final class Vmstat {
         VmItem.NR_WRITEBACK, VmItem.NR_SHMEM, VmItem.NR_VMSCAN_WRITE, VmItem.NR_VMSCAN_IMMEDIATE_RECLAIM,
         VmItem.NR_DIRTIED, VmItem.NR_WRITTEN, VmItem.NR_KERNEL_STACK, VmItem.NR_PAGE_TABLE_PAGES, VmItem.NR_SWAPCACHED};
 
-    /** {@code enum vm_stat_item} then {@code enum vm_event_item}. */
-    private static final VmItem[] REST = {
-        VmItem.NR_DIRTY_THRESHOLD, VmItem.NR_DIRTY_BACKGROUND_THRESHOLD,
-        VmItem.PGPGIN, VmItem.PGPGOUT, VmItem.PSWPIN, VmItem.PSWPOUT, VmItem.PGALLOC_DMA, VmItem.PGALLOC_NORMAL,
-        VmItem.PGALLOC_HIGH, VmItem.ALLOCSTALL, VmItem.PGFREE, VmItem.PGACTIVATE, VmItem.PGDEACTIVATE, VmItem.PGFAULT,
-        VmItem.PGMAJFAULT, VmItem.PGREFILL, VmItem.PGREUSE, VmItem.PGSTEAL_KSWAPD, VmItem.PGSTEAL_DIRECT,
-        VmItem.PGSCAN_KSWAPD, VmItem.PGSCAN_DIRECT, VmItem.PGSCAN_ANON, VmItem.PGSCAN_FILE, VmItem.PGSTEAL_ANON,
-        VmItem.PGSTEAL_FILE, VmItem.PGINODESTEAL, VmItem.SLABS_SCANNED, VmItem.KSWAPD_INODESTEAL,
-        VmItem.KSWAPD_LOW_WMARK_HIT_QUICKLY, VmItem.KSWAPD_HIGH_WMARK_HIT_QUICKLY, VmItem.PAGEOUTRUN, VmItem.PGROTATED,
-        VmItem.OOM_KILL, VmItem.NR_TLB_REMOTE_FLUSH, VmItem.NR_TLB_REMOTE_FLUSH_RECEIVED, VmItem.NR_TLB_LOCAL_FLUSH_ALL,
-        VmItem.NR_TLB_LOCAL_FLUSH_ONE, VmItem.SWAP_RA, VmItem.SWAP_RA_HIT};
-
-    /** Every item in Linux's print order; items Linux's tables lack follow in declaration order. */
-    static final List<VmItem> LINUX_ORDER;
-
-    static {
-        Set<VmItem> order = new LinkedHashSet<>();
-        order.addAll(Arrays.asList(ZONE_ITEMS));
-        order.addAll(Arrays.asList(NODE_ITEMS));
-        order.addAll(Arrays.asList(REST));
-        order.addAll(Arrays.asList(VmItem.values()));
-        LINUX_ORDER = List.copyOf(order);
-    }
+    /** Every item in Linux's print order: {@link VmItem} is declared in it. */
+    static final List<VmItem> LINUX_ORDER = List.of(VmItem.values());
 
     private Vmstat() {
     }

@@ -1,0 +1,135 @@
+package dev.mmkit.bench.buddy;
+
+import dev.mmkit.api.page.Gfp;
+import dev.mmkit.api.page.PageAllocator;
+import dev.mmkit.api.page.PageAllocatorProvider;
+import dev.mmkit.buddy.BuddyProvider;
+import dev.mmkit.buddy.fit.BestFitProvider;
+import dev.mmkit.buddy.fit.FirstFitProvider;
+import dev.mmkit.buddy.fit.WorstFitProvider;
+import dev.mmkit.machine.StandaloneMachine;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The page allocator's hot paths (issue 3's speed targets).
+ *
+ * <ul>
+ *   <li>{@link Churn#churnStep}: 2^20 frames of 4 KiB (4 GiB, one Normal zone, contents not
+ *       kept), 2,000 live blocks; each step frees a random live block and allocates a block
+ *       of random order 0-10 in its place. One step is two operations (a free and an
+ *       allocation). The victims and orders come from a pre-generated sequence of 2^16
+ *       steps, so the random generator's cost is not measured.</li>
+ *   <li>{@link PerCpu#order0Pair}: one order-0 allocation and its free, both served by the
+ *       current CPU's per-CPU list.</li>
+ * </ul>
+ * Run: {@code bench/run "BuddyBench.*" -f 1 -wi 3 -i 5 -w 1s -r 1s}; other allocators with
+ * {@code -p impl=first-fit} (slow over 2^20 frames: their search is linear in the extents).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class BuddyBench {
+    static PageAllocator allocator(String impl, String hocon) {
+        PageAllocatorProvider provider;
+        switch (impl) {
+            case "buddy":
+                provider = new BuddyProvider();
+                break;
+            case "first-fit":
+                provider = new FirstFitProvider();
+                break;
+            case "best-fit":
+                provider = new BestFitProvider();
+                break;
+            case "worst-fit":
+                provider = new WorstFitProvider();
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown page allocator [" + impl + "], known options [buddy, first-fit, best-fit, worst-fit]");
+        }
+        return StandaloneMachine.builder(StandaloneMachine.config(hocon))
+            .pageAllocator(m -> provider.create(m.settings().getBlock("page-allocator"), m))
+            .build()
+            .pageAllocator();
+    }
+
+    @State(Scope.Thread)
+    public static class Churn {
+        static final int LIVE = 2000;
+        static final int STEPS = 1 << 16;
+
+        @Param({"buddy"})
+        public String impl;
+
+        PageAllocator allocator;
+        final long[] live = new long[LIVE];
+        final int[] liveOrder = new int[LIVE];
+        final int[] victim = new int[STEPS];
+        final int[] order = new int[STEPS];
+        int step;
+        long failures;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            allocator = allocator(impl, "mmkit.machine { memory { size = 4GiB, backing = none }, zones = [{ name = Normal }] }");
+            SplittableRandom random = new SplittableRandom(42);
+            for (int i = 0; i < STEPS; i++) {
+                victim[i] = random.nextInt(LIVE);
+                order[i] = random.nextInt(11);
+            }
+            for (int i = 0; i < LIVE; i++) {
+                liveOrder[i] = random.nextInt(11);
+                live[i] = allocator.allocPages(Gfp.GFP_KERNEL, liveOrder[i]);
+                if (live[i] < 0) {
+                    throw new IllegalStateException("setup: cannot allocate order " + liveOrder[i]);
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    public long churnStep(Churn s) {
+        int k = s.step;
+        s.step = (k + 1) & (Churn.STEPS - 1);
+        int i = s.victim[k];
+        PageAllocator allocator = s.allocator;
+        allocator.freePages(s.live[i], s.liveOrder[i]);
+        int order = s.order[k];
+        long pfn = allocator.allocPages(Gfp.GFP_KERNEL, order);
+        if (pfn < 0) {
+            s.failures++;
+            order = 0;
+            pfn = allocator.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_MEMALLOC, 0);
+        }
+        s.live[i] = pfn;
+        s.liveOrder[i] = order;
+        return pfn;
+    }
+
+    @State(Scope.Thread)
+    public static class PerCpu {
+        PageAllocator allocator;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            allocator = allocator("buddy", "mmkit.machine { memory { size = 4GiB, backing = none }, zones = [{ name = Normal }] }");
+        }
+    }
+
+    @Benchmark
+    public long order0Pair(PerCpu s) {
+        PageAllocator allocator = s.allocator;
+        long pfn = allocator.allocPages(Gfp.GFP_KERNEL, 0);
+        allocator.freePages(pfn, 0);
+        return pfn;
+    }
+}

@@ -1,0 +1,629 @@
+package dev.mmkit.buddy;
+
+import dev.mmkit.api.hw.Page;
+import dev.mmkit.api.machine.Machine;
+import dev.mmkit.api.machine.PageFlags;
+import dev.mmkit.api.page.BadPageStateException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The binary buddy allocator of Linux's {@code mm/page_alloc.c}, zone by zone.
+ *
+ * <h2>Glossary</h2>
+ * <ul>
+ *   <li><b>frame</b> / <b>pfn</b>: a 4 KiB page of physical memory and its number.</li>
+ *   <li><b>block of order k</b>: 2^k contiguous frames whose first pfn is a multiple of
+ *       2^k. Its <b>buddy</b> is the block of the same order it was split from, at
+ *       {@code pfn ^ (1 << k)}; two free buddies merge into one block of order k+1.</li>
+ *   <li><b>free area</b>: per zone and order, the list of free blocks of that order and its
+ *       length {@code nr_free}.</li>
+ *   <li><b>per-CPU list (pcp)</b>: per zone and CPU, a stack of free order-0 frames kept
+ *       out of the free areas so that the common order-0 case touches no free list.</li>
+ * </ul>
+ *
+ * <h2>State, as a structure of arrays (9 bytes per frame)</h2>
+ * <pre>
+ *   int[]  links        doubly linked lists threaded through the frames: next of x at
+ *                       2x, prev at 2x+1 (one cache line for both). Nodes at and above
+ *                       nrFrames are the list heads (one per zone and order, one per zone
+ *                       and CPU), so every list is circular with a sentinel
+ *   byte[] state        per frame: 0 for a frame inside a block (a tail), else
+ *
+ *        7       6       5      4 ... 0
+ *     +-------+-------+-------+-----------+
+ *     | ALLOC |  PCP  | FREE  |   order   |
+ *     +-------+-------+-------+-----------+
+ *     ALLOC: head of an allocated block of that order;  FREE: head of a free block on the
+ *     free area of that order (Linux's PageBuddy + page_order);  PCP: order-0 frame on a
+ *     per-CPU list.
+ * </pre>
+ * Free block heads also carry {@link PageFlags#PG_BUDDY} in the machine's mem_map.
+ *
+ * <h2>Algorithm: allocate a block of order k ({@code __rmqueue_smallest}, {@code expand})</h2>
+ * <ol>
+ *   <li>Find the smallest order j &ge; k whose free area is not empty; take its first block.</li>
+ *   <li>{@code expand(low = k, high = j)}: while j &gt; k, halve the block: j--, and put the
+ *       upper half (at pfn + 2^j) on free area j. The lower 2^k frames are the result.</li>
+ * </ol>
+ *
+ * <h2>Algorithm: free a block of order k ({@code __free_one_page})</h2>
+ * <ol>
+ *   <li>While k &lt; maxOrder-1 and the buddy at {@code pfn ^ 2^k} is inside the zone and
+ *       is the head of a free block of order k: take the buddy off its list, the merged
+ *       block starts at {@code pfn & buddy}, k++.</li>
+ *   <li>Put the block on free area k.</li>
+ * </ol>
+ * With {@code merge = lazy} step 1 is skipped: the block is parked on free area k as it is
+ * and counted as deferred work. {@link #coalesce} later merges every pair of free buddies,
+ * order by order from 0 upwards (a merged block goes to order k+1 before that list is
+ * scanned). It runs when an allocation finds no block large enough, and on a clock timer
+ * ({@code lazy-coalesce-period}).
+ *
+ * <h2>Per-CPU lists ({@code rmqueue_pcplist}, {@code free_unref_page})</h2>
+ * Order-0 allocations pop the head of the current CPU's list; an empty list is first
+ * refilled with {@code batch} frames from the free areas ({@code rmqueue_bulk}). Order-0
+ * frees push onto the head; when the list reaches {@code high}, {@code batch} frames from
+ * its tail (the coldest) go back to the free areas ({@code free_pcppages_bulk}).
+ * Defaults follow Linux 4.5's {@code zone_batchsize}: batch = managed/1024 capped at 1 MiB
+ * of pages, divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1};
+ * high = 6 * batch. {@code pcp.high = 0} turns the lists off.
+ *
+ * <h2>Threads</h2>
+ * None meet here: the machine calls the allocator from its one thread, and the coalescing
+ * timer runs on that thread too, inside {@code Clock.advance}. Reclaim called from the
+ * slow path may free pages back into the allocator (re-entering {@code freePages}); the
+ * slow path holds no state across that call, so this is safe. Linux's zone lock and
+ * per-CPU disabling of interrupts have no counterpart.
+ *
+ * @see <a href="https://elixir.bootlin.com/linux/v4.5/source/mm/page_alloc.c">Linux 4.5 mm/page_alloc.c</a>
+ */
+final class BuddyAllocator extends ZonedPageAllocator {
+    private static final int ORDER_MASK = 0x1f;
+    private static final int FREE = 0x20;
+    private static final int PCP = 0x40;
+    private static final int ALLOC = 0x80;
+
+    /** next and prev of each list node, side by side: links[2 * x] = next, links[2 * x + 1] = prev. */
+    private final int[] links;
+    private final byte[] state;
+    /** free_area[order].nr_free per zone: index z * maxOrder + order. */
+    private final long[] nrFree;
+    private final int freeAreaBase;
+    private final int pcpBase;
+    private final int nrCpus;
+    private final int[] pcpCount;
+    private final int[] pcpHigh = new int[NR_ZONES];
+    private final int[] pcpBatch = new int[NR_ZONES];
+    private final boolean lazy;
+    /** Blocks parked unmerged since the zone's last coalescing. */
+    private final long[] parked = new long[NR_ZONES];
+
+    private long deferredFrees;
+    private long deferredMerges;
+    private long coalesceRuns;
+
+    BuddyAllocator(Machine machine, AllocatorSettings settings, ZoneLayout layout) {
+        super(machine, settings, layout);
+        if (nrFrames > Integer.MAX_VALUE / 2 - 4096) {
+            throw new IllegalArgumentException("nrFrames: " + nrFrames + " (expected: at most " + (Integer.MAX_VALUE / 2 - 4096) + " for buddy)");
+        }
+        int frames = (int) nrFrames;
+        this.nrCpus = machine.nrCpus();
+        this.freeAreaBase = frames;
+        this.pcpBase = frames + NR_ZONES * maxOrder;
+        int heads = NR_ZONES * maxOrder + NR_ZONES * nrCpus;
+        this.links = new int[2 * (frames + heads)];
+        this.state = new byte[frames];
+        this.nrFree = new long[NR_ZONES * maxOrder];
+        this.pcpCount = new int[NR_ZONES * nrCpus];
+        for (int h = frames; h < frames + heads; h++) {
+            links[2 * h] = h;
+            links[2 * h + 1] = h;
+        }
+        this.lazy = settings.lazyMerge;
+        for (int z = 0; z < NR_ZONES; z++) {
+            long managed = zoneEnd[z] - zoneStart[z];
+            int batch = settings.pcpBatch > 0 ? settings.pcpBatch : zoneBatchsize(managed);
+            int high = settings.pcpHigh >= 0 ? settings.pcpHigh : 6 * batch;
+            // pageset_set_batch: batch is at least 1 whenever the lists are on
+            pcpBatch[z] = high == 0 ? 0 : Math.max(1, batch);
+            pcpHigh[z] = high;
+            freeAllMemory(z);
+        }
+        if (lazy && settings.lazyCoalescePeriodNanos > 0) {
+            machine.clock().every("buddy lazy coalescing", settings.lazyCoalescePeriodNanos, this::coalesceAll);
+        }
+    }
+
+    /** {@code zone_batchsize} of Linux 4.5. */
+    static int zoneBatchsize(long managedPages) {
+        long batch = managedPages / 1024;
+        if (batch * Page.SIZE > 1024 * 1024) {
+            batch = (1024 * 1024) / Page.SIZE;
+        }
+        batch /= 4;
+        if (batch < 1) {
+            batch = 1;
+        }
+        return (int) (Long.highestOneBit(batch + batch / 2) - 1);
+    }
+
+    /** {@code __free_pages_memory}: the zone's frames as the largest aligned blocks. */
+    private void freeAllMemory(int z) {
+        long p = zoneStart[z];
+        long end = zoneEnd[z];
+        while (p < end) {
+            int order = maxOrder - 1;
+            while (order > 0 && ((p & ((1L << order) - 1)) != 0 || p + (1L << order) > end)) {
+                order--;
+            }
+            addToFreeArea((int) p, z, order);
+            freePages[z] += 1L << order;
+            p += 1L << order;
+        }
+    }
+
+    // ---- free lists --------------------------------------------------------------------
+
+    private int freeArea(int z, int order) {
+        return freeAreaBase + z * maxOrder + order;
+    }
+
+    private void addToFreeArea(int pfn, int z, int order) {
+        int head = freeArea(z, order);
+        int first = links[2 * head];
+        links[2 * pfn] = first;
+        links[2 * pfn + 1] = head;
+        links[2 * first + 1] = pfn;
+        links[2 * head] = pfn;
+        state[pfn] = (byte) (FREE | order);
+        nrFree[z * maxOrder + order]++;
+        memMap.setFlag(pfn, PageFlags.PG_BUDDY);
+    }
+
+    private void delFromFreeArea(int pfn, int z, int order) {
+        unlink(pfn);
+        state[pfn] = 0;
+        nrFree[z * maxOrder + order]--;
+        memMap.clearFlag(pfn, PageFlags.PG_BUDDY);
+    }
+
+    private void unlink(int pfn) {
+        int n = links[2 * pfn];
+        int p = links[2 * pfn + 1];
+        links[2 * p] = n;
+        links[2 * n + 1] = p;
+    }
+
+    // ---- allocation --------------------------------------------------------------------
+
+    @Override
+    protected long rmqueue(int z, int order) {
+        int pfn;
+        if (order == 0 && pcpHigh[z] > 0) {
+            pfn = rmqueuePcplist(z);
+        } else {
+            pfn = rmqueueBuddy(z, order);
+        }
+        if (pfn >= 0) {
+            state[pfn] = (byte) (ALLOC | order);
+        }
+        return pfn;
+    }
+
+    /** {@code __rmqueue}, coalescing parked blocks first when nothing large enough is free. */
+    private int rmqueueBuddy(int z, int order) {
+        int pfn = rmqueueSmallest(z, order);
+        if (pfn < 0 && parked[z] > 0) {
+            coalesce(z);
+            pfn = rmqueueSmallest(z, order);
+        }
+        return pfn;
+    }
+
+    /** {@code __rmqueue_smallest}. */
+    private int rmqueueSmallest(int z, int order) {
+        for (int current = order; current < maxOrder; current++) {
+            int head = freeArea(z, current);
+            int pfn = links[2 * head];
+            if (pfn == head) {
+                continue;
+            }
+            delFromFreeArea(pfn, z, current);
+            expand(z, pfn, order, current);
+            freePages[z] -= 1L << order;
+            return pfn;
+        }
+        return -1;
+    }
+
+    /** {@code expand(zone, page, low, high)}: gives back the upper halves while splitting. */
+    private void expand(int z, int pfn, int low, int high) {
+        int size = 1 << high;
+        while (high > low) {
+            high--;
+            size >>= 1;
+            addToFreeArea(pfn + size, z, high);
+        }
+    }
+
+    /** {@code rmqueue_pcplist}. */
+    private int rmqueuePcplist(int z) {
+        int list = z * nrCpus + machine.currentCpu();
+        int head = pcpBase + list;
+        if (pcpCount[list] == 0) {
+            rmqueueBulk(z, list, pcpBatch[z]);
+            if (pcpCount[list] == 0) {
+                return -1;
+            }
+        }
+        int pfn = links[2 * head];
+        unlink(pfn);
+        pcpCount[list]--;
+        return pfn;
+    }
+
+    /** {@code rmqueue_bulk}: moves up to {@code count} order-0 frames to the tail of a per-CPU list. */
+    private void rmqueueBulk(int z, int list, int count) {
+        int head = pcpBase + list;
+        for (int i = 0; i < count; i++) {
+            int pfn = rmqueueBuddy(z, 0);
+            if (pfn < 0) {
+                return;
+            }
+            int last = links[2 * head + 1];
+            links[2 * last] = pfn;
+            links[2 * pfn + 1] = last;
+            links[2 * pfn] = head;
+            links[2 * head + 1] = pfn;
+            state[pfn] = (byte) PCP;
+            pcpCount[list]++;
+        }
+    }
+
+    // ---- freeing -----------------------------------------------------------------------
+
+    @Override
+    protected void checkAllocated(int z, long pfn, int order) {
+        if ((state[(int) pfn] & 0xff) != (ALLOC | order)) {
+            throw badFree(z, pfn, order);
+        }
+    }
+
+    /** Why freeing {@code pfn} with {@code order} is wrong ({@code bad_page}). */
+    private BadPageStateException badFree(int z, long pfn, int order) {
+        int s = state[(int) pfn] & 0xff;
+        if ((s & ALLOC) != 0) {
+            return new BadPageStateException(pfn, order, "allocated with order " + (s & ORDER_MASK));
+        }
+        if ((s & PCP) != 0) {
+            return new BadPageStateException(pfn, order, "already free (on a per-CPU list)");
+        }
+        if ((s & FREE) != 0) {
+            return new BadPageStateException(pfn, order, "already free");
+        }
+        long head = freeBlockContaining(z, pfn);
+        if (head >= 0) {
+            return new BadPageStateException(pfn, order, "already free (inside the free block of order "
+                + (state[(int) head] & ORDER_MASK) + " at " + Page.hex(head) + ")");
+        }
+        if ((pfn & ((1L << order) - 1)) != 0) {
+            return new BadPageStateException(pfn, order, "not allocated (not aligned to the order)");
+        }
+        return new BadPageStateException(pfn, order, "not allocated");
+    }
+
+    private long freeBlockContaining(int z, long pfn) {
+        for (int order = 1; order < maxOrder; order++) {
+            long head = pfn & -(1L << order);
+            if (head >= zoneStart[z] && (state[(int) head] & 0xff) == (FREE | order)) {
+                return head;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    protected void release(int z, long pfn, int order) {
+        int p = (int) pfn;
+        if (order == 0 && pcpHigh[z] > 0) {
+            freeToPcplist(z, p);
+        } else {
+            state[p] = 0;
+            freeOnePage(z, p, order);
+        }
+    }
+
+    /** {@code free_unref_page} / {@code free_hot_cold_page}: push on the current CPU's list. */
+    private void freeToPcplist(int z, int pfn) {
+        int list = z * nrCpus + machine.currentCpu();
+        int head = pcpBase + list;
+        int first = links[2 * head];
+        links[2 * pfn] = first;
+        links[2 * pfn + 1] = head;
+        links[2 * first + 1] = pfn;
+        links[2 * head] = pfn;
+        state[pfn] = (byte) PCP;
+        if (++pcpCount[list] >= pcpHigh[z]) {
+            freePcppagesBulk(z, list, pcpBatch[z]);
+        }
+    }
+
+    /** {@code free_pcppages_bulk}: returns {@code count} frames from the list's cold tail. */
+    private void freePcppagesBulk(int z, int list, int count) {
+        int head = pcpBase + list;
+        for (int i = 0; i < count && pcpCount[list] > 0; i++) {
+            int pfn = links[2 * head + 1];
+            unlink(pfn);
+            pcpCount[list]--;
+            state[pfn] = 0;
+            freeOnePage(z, pfn, 0);
+        }
+    }
+
+    /** {@code __free_one_page}. */
+    private void freeOnePage(int z, int pfn, int order) {
+        freePages[z] += 1L << order;
+        if (lazy) {
+            addToFreeArea(pfn, z, order);
+            parked[z]++;
+            deferredFrees++;
+            return;
+        }
+        long start = zoneStart[z];
+        long end = zoneEnd[z];
+        while (order < maxOrder - 1) {
+            int buddy = pfn ^ (1 << order);
+            if (buddy < start || buddy >= end || state[buddy] != (byte) (FREE | order)) {
+                break;
+            }
+            delFromFreeArea(buddy, z, order);
+            pfn &= buddy;
+            order++;
+        }
+        addToFreeArea(pfn, z, order);
+    }
+
+    @Override
+    public void drainPerCpuLists() {
+        for (int z = 0; z < NR_ZONES; z++) {
+            for (int cpu = 0; cpu < nrCpus; cpu++) {
+                int list = z * nrCpus + cpu;
+                freePcppagesBulk(z, list, pcpCount[list]);
+            }
+        }
+    }
+
+    // ---- lazy merging ------------------------------------------------------------------
+
+    /** Coalesces every zone (the timer's work). */
+    void coalesceAll() {
+        for (int z = 0; z < NR_ZONES; z++) {
+            if (parked[z] > 0) {
+                coalesce(z);
+            }
+        }
+    }
+
+    /** Merges every pair of free buddies in zone {@code z}, order by order from 0 up. */
+    private void coalesce(int z) {
+        coalesceRuns++;
+        long start = zoneStart[z];
+        long end = zoneEnd[z];
+        for (int order = 0; order < maxOrder - 1; order++) {
+            int head = freeArea(z, order);
+            int pfn = links[2 * head];
+            while (pfn != head) {
+                int after = links[2 * pfn];
+                int buddy = pfn ^ (1 << order);
+                if (buddy >= start && buddy < end && state[buddy] == (byte) (FREE | order)) {
+                    if (after == buddy) {
+                        after = links[2 * buddy];
+                    }
+                    delFromFreeArea(pfn, z, order);
+                    delFromFreeArea(buddy, z, order);
+                    addToFreeArea(pfn & buddy, z, order + 1);
+                    deferredMerges++;
+                }
+                pfn = after;
+            }
+        }
+        parked[z] = 0;
+    }
+
+    /** Frees that were parked without merging ({@code merge = lazy}). */
+    long deferredFrees() {
+        return deferredFrees;
+    }
+
+    /** Merges done later by coalescing. */
+    long deferredMerges() {
+        return deferredMerges;
+    }
+
+    /** Coalescing passes run (on demand or by the timer). */
+    long coalesceRuns() {
+        return coalesceRuns;
+    }
+
+    // ---- views -------------------------------------------------------------------------
+
+    /** One line for logs and debugging: the configuration and the deferred-work counters. */
+    @Override
+    public String toString() {
+        return "buddy max-order " + maxOrder + ", merge " + (lazy ? "lazy" : "eager") + ", free "
+            + (freePages[0] + freePages[1] + freePages[2]) + " pages, deferred frees " + deferredFrees
+            + ", deferred merges " + deferredMerges + ", coalesce runs " + coalesceRuns + ", failed allocations "
+            + allocFailures();
+    }
+
+    @Override
+    protected long nrFree(int z, int order) {
+        return nrFree[z * maxOrder + order];
+    }
+
+    @Override
+    protected long perCpuPages(int z) {
+        long sum = 0;
+        for (int cpu = 0; cpu < nrCpus; cpu++) {
+            sum += pcpCount[z * nrCpus + cpu];
+        }
+        return sum;
+    }
+
+    @Override
+    protected int perCpuHigh(int z) {
+        return pcpHigh[z];
+    }
+
+    @Override
+    protected int perCpuBatch(int z) {
+        return pcpBatch[z];
+    }
+
+    /** Bytes of per-frame state this allocator keeps (next, prev, state). */
+    static int bytesPerFrame() {
+        return Integer.BYTES + Integer.BYTES + Byte.BYTES;
+    }
+
+    /**
+     * The zone's blocks in address order, each as {pfn, order, kind} with kind 0 = free,
+     * 1 = allocated, 2 = on a per-CPU list: the picture the lecture draws.
+     */
+    List<long[]> layout(int z) {
+        List<long[]> blocks = new ArrayList<>();
+        long pfn = zoneStart[z];
+        while (pfn < zoneEnd[z]) {
+            int s = state[(int) pfn] & 0xff;
+            int order = s & ORDER_MASK;
+            int kind = (s & FREE) != 0 ? 0 : (s & ALLOC) != 0 ? 1 : (s & PCP) != 0 ? 2 : -1;
+            if (kind < 0) {
+                throw new IllegalStateException("page " + Page.hex(pfn) + ": heads no block");
+            }
+            blocks.add(new long[] {pfn, order, kind});
+            pfn += 1L << order;
+        }
+        return blocks;
+    }
+
+    // ---- verify ------------------------------------------------------------------------
+
+    @Override
+    protected void verifyZone(int z) {
+        String zone = "zone " + zoneName(z);
+        long start = zoneStart[z];
+        long end = zoneEnd[z];
+        BitSet covered = new BitSet();
+        BitSet heads = new BitSet();
+        long free = 0;
+        for (int order = 0; order < maxOrder; order++) {
+            int head = freeArea(z, order);
+            long count = 0;
+            for (int pfn = links[2 * head], before = head; pfn != head; before = pfn, pfn = links[2 * pfn]) {
+                if (links[2 * pfn + 1] != before) {
+                    throw new IllegalStateException(zone + ": free area " + order + ": page " + Page.hex(pfn)
+                        + " links back to " + Page.hex(links[2 * pfn + 1]) + " (expected: " + Page.hex(before) + ")");
+                }
+                if (++count > end - start) {
+                    throw new IllegalStateException(zone + ": free area " + order + " holds more than the zone's "
+                        + (end - start) + " pages (a loop)");
+                }
+                long size = 1L << order;
+                if (pfn < start || pfn + size > end) {
+                    throw new IllegalStateException(zone + ": free block " + Page.hex(pfn) + " of order " + order
+                        + " outside the zone " + Page.hex(start) + "-" + Page.hex(end - 1));
+                }
+                if ((pfn & (size - 1)) != 0) {
+                    throw new IllegalStateException(zone + ": free block " + Page.hex(pfn) + " not aligned to its order " + order);
+                }
+                if ((state[pfn] & 0xff) != (FREE | order)) {
+                    throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " on free area " + order
+                        + " has state 0x" + Integer.toHexString(state[pfn] & 0xff) + " (expected: free, order " + order + ")");
+                }
+                claim(zone, covered, heads, pfn, size, "free area " + order);
+                if (!lazy && order < maxOrder - 1) {
+                    int buddy = pfn ^ (1 << order);
+                    if (buddy >= start && buddy < end && state[buddy] == (byte) (FREE | order)) {
+                        throw new IllegalStateException(zone + ": free buddies " + Page.hex(Math.min(pfn, buddy)) + " and "
+                            + Page.hex(Math.max(pfn, buddy)) + " of order " + order + " not merged");
+                    }
+                }
+                if (!memMap.testFlag(pfn, PageFlags.PG_BUDDY)) {
+                    throw new IllegalStateException(zone + ": free block " + Page.hex(pfn) + " lacks PG_buddy");
+                }
+            }
+            if (count != nrFree[z * maxOrder + order]) {
+                throw new IllegalStateException(zone + ": nr_free[" + order + "] = " + nrFree[z * maxOrder + order]
+                    + " but the list holds " + count);
+            }
+            free += count << order;
+        }
+        if (free != freePages[z]) {
+            throw new IllegalStateException(zone + ": free pages " + freePages[z] + " but the free areas hold " + free);
+        }
+        long perCpu = 0;
+        for (int cpu = 0; cpu < nrCpus; cpu++) {
+            int list = z * nrCpus + cpu;
+            int head = pcpBase + list;
+            long count = 0;
+            for (int pfn = links[2 * head], before = head; pfn != head; before = pfn, pfn = links[2 * pfn]) {
+                if (links[2 * pfn + 1] != before || ++count > end - start) {
+                    throw new IllegalStateException(zone + ": per-CPU list of cpu " + cpu + " is broken at " + Page.hex(pfn));
+                }
+                if (pfn < start || pfn >= end) {
+                    throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " on cpu " + cpu + "'s list is outside the zone");
+                }
+                if ((state[pfn] & 0xff) != PCP) {
+                    throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " on cpu " + cpu
+                        + "'s list has state 0x" + Integer.toHexString(state[pfn] & 0xff));
+                }
+                claim(zone, covered, heads, pfn, 1, "cpu " + cpu + "'s list");
+            }
+            if (count != pcpCount[list]) {
+                throw new IllegalStateException(zone + ": cpu " + cpu + "'s list counts " + pcpCount[list] + " but holds " + count);
+            }
+            perCpu += count;
+        }
+        long allocated = 0;
+        for (long pfn = start; pfn < end; pfn++) {
+            int s = state[(int) pfn] & 0xff;
+            if ((s & ALLOC) != 0) {
+                int order = s & ORDER_MASK;
+                long size = 1L << order;
+                if ((pfn & (size - 1)) != 0 || pfn + size > end) {
+                    throw new IllegalStateException(zone + ": allocated block " + Page.hex(pfn) + " of order " + order
+                        + " not aligned or outside the zone");
+                }
+                claim(zone, covered, heads, pfn, size, "allocated");
+                allocated += size;
+            } else if (s != 0 && !heads.get((int) pfn)) {
+                throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " has state 0x" + Integer.toHexString(s)
+                    + " but is on no list");
+            }
+        }
+        for (int pfn = covered.nextSetBit((int) start); pfn >= 0 && pfn < end; pfn = covered.nextSetBit(pfn + 1)) {
+            if (!heads.get(pfn) && state[pfn] != 0) {
+                throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " inside a block has state 0x"
+                    + Integer.toHexString(state[pfn] & 0xff));
+            }
+        }
+        if (free + allocated + perCpu != end - start) {
+            throw new IllegalStateException(zone + ": free " + free + " + allocated " + allocated + " + per-CPU " + perCpu
+                + " = " + (free + allocated + perCpu) + " (expected: the zone's " + (end - start) + " pages)");
+        }
+    }
+
+    private static void claim(String zone, BitSet covered, BitSet heads, long pfn, long size, String where) {
+        int from = (int) pfn;
+        int to = (int) (pfn + size);
+        int clash = covered.nextSetBit(from);
+        if (clash >= 0 && clash < to) {
+            throw new IllegalStateException(zone + ": page " + Page.hex(clash) + " of block " + Page.hex(pfn)
+                + " (" + where + ") is also in another block or list");
+        }
+        covered.set(from, to);
+        heads.set(from);
+    }
+}

@@ -52,6 +52,11 @@ public interface KmemCache {
         return new int[] {0, 0, 0};
     }
 
+    /** Objects in SLAB's shared (per-node) array cache ({@code shared_avail}); 0 for flavours without one. */
+    default long sharedAvail() {
+        return 0;
+    }
+
     /** Re-derives the cache's invariants; throws {@link IllegalStateException} naming the first broken one. */
     void verify();
 }

@@ -49,6 +49,6 @@ public final class SlabInfo {
             "%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d",
             cache.name(), cache.activeObjects(), cache.totalObjects(), cache.slotSize(),
             cache.objectsPerSlab(), cache.pagesPerSlab(), tunables[0], tunables[1], tunables[2],
-            cache.activeSlabs(), cache.totalSlabs(), 0);
+            cache.activeSlabs(), cache.totalSlabs(), cache.sharedAvail());
     }
 }

@@ -47,7 +47,10 @@ public interface Tlb {
      */
     void insert(long vaddr, int access, long pte, int pageShift);
 
-    /** A context switch to the address space tagged {@code asid}. */
+    /**
+     * A context switch to the address space tagged {@code asid} ({@code >= 0}). A new TLB is
+     * in address space 0; a switch to the current address space does nothing.
+     */
     void switchTo(int asid);
 
     /** {@code invlpg}: drops the entry for one page of one address space (a global entry for that page too). */

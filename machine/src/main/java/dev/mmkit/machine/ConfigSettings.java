@@ -140,12 +140,32 @@ public final class ConfigSettings implements Settings {
         try {
             return getter.apply(key);
         } catch (ConfigException.Missing e) {
-            throw problem(key, "missing (no default in any reference.conf)");
-        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            Problems one = new Problems();
+            one.add(null, path + "." + key, "missing (no default in any reference.conf)");
+            throw new ConfigurationException(one.list());
+        } catch (ConfigException.WrongType e) {
+            throw problem(key, wrongType(e.getMessage(), key));
+        } catch (ConfigException.BadValue e) {
             String message = e.getMessage();
             int cut = message.lastIndexOf(": ");
-            throw problem(key, cut >= 0 && e instanceof ConfigException.BadValue ? message.substring(cut + 2) : simplify(message, key));
+            throw problem(key, cut >= 0 ? message.substring(cut + 2) : message);
         }
+    }
+
+    /** {@code expected number, got string 'lots'} from Typesafe's "has type STRING rather than NUMBER". */
+    private String wrongType(String message, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("has type (\\w+) rather than (\\w+)").matcher(message);
+        if (!m.find()) {
+            return simplify(message, key);
+        }
+        String expected = m.group(2).toLowerCase(java.util.Locale.ROOT);
+        String got = m.group(1).toLowerCase(java.util.Locale.ROOT);
+        String value = "";
+        if (block.hasPath(key)) {
+            ConfigValue v = block.getValue(key);
+            value = " " + v.render(com.typesafe.config.ConfigRenderOptions.concise());
+        }
+        return "wrong type: expected " + expected + ", got " + got + value;
     }
 
     private String simplify(String message, String key) {

@@ -37,15 +37,32 @@ public final class Problems {
         }
     }
 
+    /** Adds every problem of {@code e}, already formatted. */
+    public void addAll(ConfigurationException e) {
+        problems.addAll(e.problems());
+    }
+
     /** {@code file: line: } of an origin, or {@code description: } when it has no file. */
-    static String where(ConfigOrigin origin) {
+    public static String where(ConfigOrigin origin) {
         if (origin == null) {
             return "";
         }
         String source = origin.filename() != null ? origin.filename()
-            : origin.resource() != null ? origin.resource()
+            : origin.resource() != null ? jarOf(origin) + origin.resource()
             : origin.description();
         int line = origin.lineNumber();
         return line >= 0 && !source.endsWith(": " + line) ? source + ": " + line + ": " : source + ": ";
+    }
+
+    /** {@code mmkit-machine-1.0.0.jar!/} for a resource inside a jar, else empty. */
+    private static String jarOf(ConfigOrigin origin) {
+        java.net.URL url = origin.url();
+        if (url == null || !"jar".equals(url.getProtocol())) {
+            return "";
+        }
+        String path = url.getPath();
+        int bang = path.indexOf("!/");
+        String jar = bang >= 0 ? path.substring(0, bang) : path;
+        return jar.substring(jar.lastIndexOf('/') + 1) + "!/";
     }
 }

@@ -85,25 +85,30 @@ public final class StandaloneMachine implements Machine {
         this.config = b.config;
         this.problems = new Problems();
         this.settings = new ConfigSettings(config, "mmkit.machine", problems);
-        Settings memorySettings = settings.getBlock("memory");
-        long size = memorySettings.getBytes("size");
-        long pageSize = memorySettings.getBytes("page-size");
-        String backing = memorySettings.getString("backing");
+        // Every setting is read even after one fails, so that one build reports them all.
+        Settings memorySettings = read(() -> settings.getBlock("memory"), null);
+        problems.throwIfAny();
+        long size = read(() -> memorySettings.getBytes("size"), -1L);
+        long pageSize = read(() -> memorySettings.getBytes("page-size"), (long) Page.SIZE);
+        String backing = read(() -> memorySettings.getString("backing"), "bytes");
         if (pageSize != Page.SIZE) {
             memorySettings.reportProblem("page-size", pageSize + " bytes (expected: 4KiB, the x86 base page)");
         }
-        if (size < Page.SIZE * 16L || size % Page.SIZE != 0) {
+        if (size != -1 && (size < Page.SIZE * 16L || size % Page.SIZE != 0)) {
             memorySettings.reportProblem("size", size + " bytes (expected: a whole number of 4KiB pages, at least 64KiB)");
+        }
+        if (size / Page.SIZE > Integer.MAX_VALUE - 8) {
+            memorySettings.reportProblem("size", size + " bytes (expected: at most " + (Integer.MAX_VALUE - 8) + " pages)");
         }
         if (!backing.equals("bytes") && !backing.equals("none")) {
             memorySettings.reportProblem("backing", "Unknown backing [" + backing + "], known options [bytes, none]");
         }
-        this.nrCpus = settings.getInt("cpus");
+        this.nrCpus = read(() -> settings.getInt("cpus"), 1);
         if (nrCpus < 1 || nrCpus > 64) {
             settings.reportProblem("cpus", nrCpus + " (expected: 1-64)");
         }
-        this.seed = settings.getLong("seed");
-        this.cost = SettingsCostModel.from(settings.getBlock("cost"));
+        this.seed = read(() -> settings.getLong("seed"), 0L);
+        this.cost = read(() -> SettingsCostModel.from(settings.getBlock("cost")), null);
         problems.throwIfAny();
         long nrFrames = size / Page.SIZE;
         this.memory = new ArrayPhysicalMemory(nrFrames, backing.equals("bytes"));
@@ -120,6 +125,16 @@ public final class StandaloneMachine implements Machine {
         this.tlbFactory = b.tlbFactory;
         this.policyFactory = b.policyFactory;
         this.storeFactory = b.storeFactory;
+    }
+
+    /** Reads one setting; a bad value is recorded in {@link #problems} and {@code fallback} stands in. */
+    private <T> T read(java.util.function.Supplier<T> getter, T fallback) {
+        try {
+            return getter.get();
+        } catch (dev.mmkit.api.machine.ConfigurationException e) {
+            problems.addAll(e);
+            return fallback;
+        }
     }
 
     /** A builder over a configuration that has {@code mmkit.machine} (with defaults merged in). */

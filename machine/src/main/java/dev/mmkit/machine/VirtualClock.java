@@ -57,7 +57,9 @@ public final class VirtualClock implements Clock {
             now = target;
             return;
         }
-        while (!timers.isEmpty() && timers.peek().deadline <= target) {
+        // A timer may advance the clock past target; the timers that became due meanwhile
+        // run in this same call, after it returns.
+        while (!timers.isEmpty() && timers.peek().deadline <= Math.max(target, now)) {
             Timer timer = timers.poll();
             now = Math.max(now, timer.deadline);
             running = true;

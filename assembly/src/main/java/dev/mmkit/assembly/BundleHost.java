@@ -1,0 +1,414 @@
+package dev.mmkit.assembly;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import dev.mmkit.api.machine.ConfigurationException;
+import dev.mmkit.api.machine.ImplementationProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Apache Felix embedded in the host process, with the project's bundles and the plugins
+ * installed and started.
+ *
+ * <h2>How it boots</h2>
+ * <ol>
+ *   <li>The system bundle exports every {@code dev.mmkit.api.*} package with its version,
+ *       read from the API jar's own {@code Export-Package}: bundles wire to the one copy of
+ *       the API on the host's class path, so the providers they register are instances of
+ *       the host's interfaces. The API jar itself is never installed as a bundle.</li>
+ *   <li>The framework keeps its storage under the run directory and cleans it at every
+ *       start ({@code onFirstInit}), so runs share nothing.</li>
+ *   <li>The bundles embedded in the assembly jar ({@code META-INF/mmkit/bundles.index}:
+ *       Declarative Services, then the project's modules) are installed, then every jar of
+ *       the plugins, then all are started in that order. Declarative Services registers
+ *       each {@code @Component} provider as it starts.</li>
+ *   <li>A bundle that does not install or resolve stops the boot with its symbolic name,
+ *       version, file and the resolver's reason.</li>
+ * </ol>
+ */
+public final class BundleHost implements AutoCloseable {
+    static final String INDEX = "META-INF/mmkit/bundles.index";
+    static final String EMBEDDED = "META-INF/mmkit/bundles/";
+    private static final String API_BUNDLE = "dev.mmkit.api";
+
+    private final Framework framework;
+    private BundleContext context;
+    private final Map<Long, String> sources = new HashMap<>();
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final Map<String, Long> timings = new java.util.LinkedHashMap<>();
+
+    private BundleHost(Framework framework) {
+        this.framework = framework;
+    }
+
+    /**
+     * Starts the framework and every bundle.
+     *
+     * @param storage the framework's storage directory (cleaned first)
+     * @param plugins plugin jars, installed after the embedded bundles in this order
+     * @throws AssemblyException naming the bundle that failed
+     */
+    public static BundleHost start(Path storage, List<Path> plugins) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(Constants.FRAMEWORK_STORAGE, storage.toAbsolutePath().toString());
+        properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports());
+        properties.put("felix.cache.locking", "false");
+        Framework framework = new FrameworkFactory().newFramework(properties);
+        BundleHost host = new BundleHost(framework);
+        long t = System.nanoTime();
+        try {
+            framework.init();
+            host.context = framework.getBundleContext();
+            framework.start();
+            t = host.time("felix", t);
+            List<Bundle> installed = new ArrayList<>();
+            for (String name : embeddedBundles()) {
+                String resource = EMBEDDED + name;
+                URL url = BundleHost.class.getClassLoader().getResource(resource);
+                if (url == null) {
+                    throw new AssemblyException("the assembly jar lacks " + resource + ", listed in " + INDEX
+                        + ": rebuild it with mvn package");
+                }
+                try (InputStream in = url.openStream()) {
+                    installed.add(host.install("mmkit:" + name, in, "embedded " + name));
+                }
+            }
+            for (Path plugin : plugins) {
+                requireBundle(plugin);
+                try (InputStream in = Files.newInputStream(plugin)) {
+                    installed.add(host.install(plugin.toUri().toString(), in, plugin.toString()));
+                } catch (IOException e) {
+                    throw new AssemblyException("plugin " + plugin + ": cannot read: " + e.getMessage(), e);
+                }
+            }
+            t = host.time("install", t);
+            for (Bundle bundle : installed) {
+                if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    host.startBundle(bundle);
+                }
+            }
+            host.time("start", t);
+            return host;
+        } catch (BundleException | IOException e) {
+            host.close();
+            throw new AssemblyException("cannot start the OSGi framework: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    private long time(String phase, long since) {
+        long now = System.nanoTime();
+        timings.put(phase, (now - since) / 1_000_000);
+        return now;
+    }
+
+    /** Milliseconds the boot's steps took: felix (init and start), install, start (the bundles). */
+    public Map<String, Long> timings() {
+        return java.util.Collections.unmodifiableMap(timings);
+    }
+
+    /** The jar files of the plugins directory, by name; none when it does not exist. */
+    public static List<Path> pluginJars(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) {
+                throw new ConfigurationException("mmkit.plugins.dir: " + dir + " is not a directory");
+            }
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
+                .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                .toList();
+        } catch (IOException e) {
+            throw new AssemblyException("plugins directory " + dir + ": cannot list: " + e.getMessage(), e);
+        }
+    }
+
+    /** A plugin must be a bundle: a jar whose manifest has a Bundle-SymbolicName. */
+    private static void requireBundle(Path plugin) {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(plugin.toFile())) {
+            Manifest manifest = jar.getManifest();
+            if (manifest == null || manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) == null) {
+                throw new AssemblyException("bundle " + plugin + " does not install: not an OSGi bundle"
+                    + " (its manifest has no Bundle-SymbolicName)");
+            }
+        } catch (IOException e) {
+            throw new AssemblyException("bundle " + plugin + " does not install: not a jar: " + e.getMessage(), e);
+        }
+    }
+
+    private Bundle install(String location, InputStream in, String source) {
+        try {
+            Bundle bundle = context.installBundle(location, in);
+            sources.put(bundle.getBundleId(), source);
+            return bundle;
+        } catch (BundleException e) {
+            throw new AssemblyException("bundle " + source + " does not install: " + e.getMessage(), e);
+        }
+    }
+
+    private void startBundle(Bundle bundle) {
+        try {
+            bundle.start();
+        } catch (BundleException e) {
+            String what = e.getType() == BundleException.RESOLVE_ERROR ? " does not resolve: " : " does not start: ";
+            throw new AssemblyException("bundle " + nameOf(bundle) + " (" + sources.get(bundle.getBundleId()) + ")"
+                + what + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += ": " + cause.getMessage();
+        }
+        return message;
+    }
+
+    /** {@code dev.mmkit.buddy 1.0.0.202611231755}. */
+    static String nameOf(Bundle bundle) {
+        return bundle.getSymbolicName() + " " + bundle.getVersion();
+    }
+
+    /** The bundle names listed in the assembly's index, in install order. */
+    static List<String> embeddedBundles() {
+        URL index = BundleHost.class.getClassLoader().getResource(INDEX);
+        if (index == null) {
+            throw new AssemblyException("the class path has no " + INDEX
+                + ": the assembly jar embeds the project's bundles when mvn package builds it");
+        }
+        List<String> names = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(index.openStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                line = line.strip();
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    names.add(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssemblyException(INDEX + ": cannot read: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    /**
+     * The API packages with their versions, as the API jar's manifest exports them, for
+     * {@code org.osgi.framework.system.packages.extra}.
+     */
+    static String apiExports() {
+        // The jar (or directory) that holds the API's classes, then any manifest of the class path.
+        try {
+            java.security.CodeSource source = ImplementationProvider.class.getProtectionDomain().getCodeSource();
+            if (source != null) {
+                Path location = Path.of(source.getLocation().toURI());
+                Manifest manifest = null;
+                if (Files.isRegularFile(location)) {
+                    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(location.toFile())) {
+                        manifest = jar.getManifest();
+                    }
+                } else if (Files.isRegularFile(location.resolve("META-INF/MANIFEST.MF"))) {
+                    try (InputStream in = Files.newInputStream(location.resolve("META-INF/MANIFEST.MF"))) {
+                        manifest = new Manifest(in);
+                    }
+                }
+                String exports = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+                String bsn = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+                if (exports != null && bsn != null && bsn.split(";")[0].strip().equals(API_BUNDLE)) {
+                    return exports;
+                }
+            }
+        } catch (IOException | java.net.URISyntaxException | SecurityException | IllegalArgumentException e) {
+            // fall through to the scan
+        }
+        try {
+            Enumeration<URL> manifests = BundleHost.class.getClassLoader().getResources("META-INF/MANIFEST.MF");
+            while (manifests.hasMoreElements()) {
+                URL url = manifests.nextElement();
+                try (InputStream in = url.openStream()) {
+                    Manifest manifest = new Manifest(in);
+                    String bsn = manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+                    if (bsn != null && bsn.split(";")[0].strip().equals(API_BUNDLE)) {
+                        String exports = manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+                        if (exports == null || exports.isBlank()) {
+                            throw new AssemblyException(url + ": the API bundle exports no package");
+                        }
+                        return exports;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new AssemblyException("cannot read the manifests of the class path: " + e.getMessage(), e);
+        }
+        throw new AssemblyException("no " + API_BUNDLE + " manifest on the class path: the host needs the mmkit-api jar");
+    }
+
+    /** Every bundle installed, system bundle excluded, in install order. */
+    public List<Bundle> bundles() {
+        List<Bundle> list = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getBundleId() != 0) {
+                list.add(bundle);
+            }
+        }
+        return list;
+    }
+
+    /** Where a bundle came from: {@code embedded buddy-module.jar} or the plugin's path. */
+    public String source(Bundle bundle) {
+        return sources.getOrDefault(bundle.getBundleId(), bundle.getLocation());
+    }
+
+    /**
+     * The defaults of every installed bundle ({@code reference.conf} at the bundle's root),
+     * merged in install order, unresolved. Origins read {@code bundle NAME reference.conf: LINE}.
+     */
+    public Config bundleDefaults() {
+        Config merged = ConfigFactory.empty();
+        for (Bundle bundle : bundles()) {
+            URL entry = bundle.getEntry("reference.conf");
+            if (entry == null) {
+                continue;
+            }
+            String origin = "bundle " + bundle.getSymbolicName() + " reference.conf";
+            try (Reader in = new InputStreamReader(entry.openStream(), StandardCharsets.UTF_8)) {
+                Config defaults = ConfigFactory.parseReader(in, ConfigParseOptions.defaults().setOriginDescription(origin));
+                merged = merged.withFallback(defaults);
+            } catch (IOException e) {
+                throw new AssemblyException(origin + ": cannot read: " + e.getMessage(), e);
+            } catch (ConfigException e) {
+                throw new AssemblyException("bundle " + nameOf(bundle) + " (" + source(bundle) + ") has a bad reference.conf: "
+                    + e.getMessage(), e);
+            }
+        }
+        return merged;
+    }
+
+    /**
+     * Every provider registered for {@code slot}, by name. Uses the filter
+     * {@code (objectClass=<provider type>)}.
+     */
+    public List<Implementation> implementations(Slot slot) {
+        return find(slot, "(objectClass=" + slot.providerType().getName() + ")");
+    }
+
+    /**
+     * The providers of {@code slot} named {@code name}, found through a service tracker
+     * with the filter {@code (&(objectClass=<provider type>)(mmkit.name=<name>))}.
+     */
+    public List<Implementation> implementations(Slot slot, String name) {
+        String filter = "(&(objectClass=" + slot.providerType().getName() + ")(" + ImplementationProvider.NAME + "="
+            + escape(name) + "))";
+        return find(slot, filter);
+    }
+
+    private List<Implementation> find(Slot slot, String filterText) {
+        Filter filter;
+        try {
+            filter = FrameworkUtil.createFilter(filterText);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("bad filter " + filterText + ": " + e.getMessage(), e);
+        }
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, filter, null);
+        tracker.open();
+        trackers.add(tracker);
+        ServiceReference<Object>[] references = tracker.getServiceReferences();
+        if (references == null) {
+            return List.of();
+        }
+        List<ServiceReference<Object>> sorted = new ArrayList<>(List.of(references));
+        Collections.sort(sorted, Collections.reverseOrder()); // highest ranking first
+        List<Implementation> found = new ArrayList<>();
+        for (ServiceReference<?> reference : sorted) {
+            Object name = reference.getProperty(ImplementationProvider.NAME);
+            Bundle bundle = reference.getBundle();
+            if (name == null || bundle == null) {
+                continue;
+            }
+            found.add(new Implementation(slot, String.valueOf(name), bundle.getSymbolicName(),
+                bundle.getVersion().toString(), source(bundle), reference));
+        }
+        return found;
+    }
+
+    /** The provider object of an implementation; fails naming it when its component does not activate. */
+    Object service(Implementation implementation) {
+        Object service;
+        try {
+            service = context.getService(implementation.reference());
+        } catch (RuntimeException e) {
+            throw new AssemblyException(implementation.describe() + ": the provider cannot be activated: " + e, e);
+        }
+        if (service == null) {
+            throw new AssemblyException(implementation.describe()
+                + ": the provider cannot be activated (its component failed; Declarative Services logged why)");
+        }
+        if (!implementation.slot().providerType().isInstance(service)) {
+            throw new AssemblyException(implementation.describe() + ": the provider is a " + service.getClass().getName()
+                + " that is not the host's " + implementation.slot().providerType().getName()
+                + " (does the bundle embed its own copy of the API?)");
+        }
+        return service;
+    }
+
+    private static String escape(String value) {
+        StringBuilder s = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            if (c == '(' || c == ')' || c == '*' || c == '\\') {
+                s.append('\\');
+            }
+            s.append(c);
+        }
+        return s.toString();
+    }
+
+    /** Stops the framework and waits for it. */
+    @Override
+    public void close() {
+        for (ServiceTracker<?, ?> tracker : trackers) {
+            tracker.close();
+        }
+        trackers.clear();
+        try {
+            framework.stop();
+            framework.waitForStop(10_000);
+        } catch (BundleException e) {
+            throw new AssemblyException("cannot stop the OSGi framework: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.mmkit.assembly;
+
+import dev.mmkit.api.machine.ConfigurationException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The {@code mmkit} command line: {@code run}, {@code plugins}, {@code config}.
+ * Exit status: 0 on success, 2 on a usage or configuration error, 1 when the run fails.
+ */
+@Command(name = "mmkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "A memory-management machine assembled from OSGi plugins.",
+    subcommands = {Main.Run.class, Main.Plugins.class, Main.ConfigCommand.class})
+public final class Main implements Callable<Integer> {
+    /** Success. */
+    public static final int OK = 0;
+    /** The run failed (a bundle, a provider, the workload). */
+    public static final int FAILED = 1;
+    /** A usage or configuration error. */
+    public static final int USAGE = 2;
+
+    final PrintStream out;
+    final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        Assembly.prepare();
+        int status = execute(System.out, System.err, args);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** Runs the command line in this process (as tests do), returning the exit status. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new Main(out, err));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            err.println("mmkit: " + e);
+            e.printStackTrace(err);
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        err.println("mmkit: missing command: run, plugins or config (mmkit --help tells more)");
+        return USAGE;
+    }
+
+    /** The configuration options every command takes. */
+    static final class ConfigOptions {
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "HOCON configuration file over the defaults.")
+        Path file;
+
+        @Option(names = "--set", paramLabel = "PATH=VALUE",
+            description = "Overrides one setting, e.g. --set mmkit.machine.memory.size=128MiB (repeatable).")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = {"-v", "--verbose"}, description = "Prints timings (ready in N ms) and stack traces on stderr.")
+        boolean verbose;
+
+        Assembly.Builder builder(List<String> firstSets) {
+            Assembly.Builder b = Assembly.builder().configFile(file);
+            firstSets.forEach(b::set);
+            sets.forEach(b::set);
+            return b;
+        }
+    }
+
+    /** Reports a failure as the exit status says; returns the status. */
+    static int fail(PrintStream err, RuntimeException e, boolean verbose) {
+        if (e instanceof ConfigurationException c) {
+            err.println("mmkit: configuration error" + (c.problems().size() > 1 ? "s:" : ":"));
+            c.problems().forEach(p -> err.println("  " + p));
+            return USAGE;
+        }
+        err.println("mmkit: " + (e instanceof AssemblyException ? e.getMessage() : e.toString()));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        return FAILED;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Boots the machine, runs the workload and prints the report.")
+    static final class Run implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Option(names = "--trace", paramLabel = "FORMAT:PATH",
+            description = "Replays a trace: FORMAT is lackey, oracle-general or text (sets mmkit.workload.impl=trace).")
+        String trace;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Report format: text (Linux's /proc files) or json. Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @Override
+        public Integer call() {
+            if (!format.equals("text") && !format.equals("json")) {
+                main.err.println("mmkit: --format " + format + ": Unknown format [" + format + "], known options [json, text]");
+                return USAGE;
+            }
+            List<String> traceSets = new ArrayList<>();
+            if (trace != null) {
+                int colon = trace.indexOf(':');
+                if (colon <= 0 || colon == trace.length() - 1) {
+                    main.err.println("mmkit: --trace " + trace + ": expected FORMAT:PATH, e.g. lackey:trace.txt");
+                    return USAGE;
+                }
+                traceSets.add("mmkit.workload.impl=trace");
+                traceSets.add("mmkit.workload.trace.format=" + quote(trace.substring(0, colon)));
+                traceSets.add("mmkit.workload.trace.path=" + quote(trace.substring(colon + 1)));
+            }
+            try (Assembly assembly = options.builder(traceSets).progressBar(System.console() != null).boot()) {
+                if (options.verbose) {
+                    main.err.println("mmkit: ready in " + sinceJvmStart() + " ms (boot " + assembly.bootNanos() / 1_000_000
+                        + " ms: " + assembly.bootPhases() + ", framework " + assembly.host().timings() + ")");
+                }
+                long t0 = System.nanoTime();
+                long references = assembly.run();
+                long t1 = System.nanoTime();
+                main.out.print(assembly.report(format));
+                main.out.flush();
+                if (options.verbose) {
+                    main.err.println("mmkit: " + references + " references in " + (t1 - t0) / 1_000_000 + " ms, report in "
+                        + (System.nanoTime() - t1) / 1_000_000 + " ms, done in " + sinceJvmStart() + " ms");
+                }
+                return OK;
+            } catch (RuntimeException e) {
+                return fail(main.err, e, options.verbose);
+            }
+        }
+    }
+
+    @Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "Lists every extension point with the implementations available (name, bundle, version).")
+    static final class Plugins implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            try (Assembly.Inspection inspection = options.builder(List.of()).inspect()) {
+                for (Map.Entry<Slot, List<Implementation>> e : inspection.implementations().entrySet()) {
+                    Slot slot = e.getKey();
+                    String configured = inspection.config() != null && inspection.config().hasPath(slot.implPath())
+                        ? String.valueOf(inspection.config().getValue(slot.implPath()).unwrapped()) : "?";
+                    main.out.println(slot.displayName() + "  (" + slot.implPath() + " = " + configured + ")");
+                    if (e.getValue().isEmpty() && !slot.optional()) {
+                        main.out.println("    (no implementation installed)");
+                    }
+                    for (Implementation i : e.getValue()) {
+                        String description = inspection.description(i);
+                        main.out.printf("  %s %-18s %-26s %-24s %s%n", i.name().equals(configured) ? "*" : " ", i.name(),
+                            i.bundle(), i.version(), description);
+                    }
+                    if (slot.optional()) {
+                        main.out.printf("  %s %-18s %s%n", Slot.NONE.equals(configured) ? "*" : " ", Slot.NONE,
+                            "(leaves the slot empty)");
+                    }
+                }
+                return OK;
+            } catch (RuntimeException e) {
+                return fail(main.err, e, options.verbose);
+            }
+        }
+    }
+
+    @Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Prints the effective configuration, each value with where it came from.")
+    static final class ConfigCommand implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            try (Assembly.Inspection inspection = options.builder(List.of()).inspect()) {
+                if (inspection.config() != null) {
+                    main.out.print(Configuration.render(inspection.config()));
+                }
+                if (!inspection.problems().isEmpty()) {
+                    return fail(main.err, new ConfigurationException(inspection.problems()), options.verbose);
+                }
+                return OK;
+            } catch (RuntimeException e) {
+                return fail(main.err, e, options.verbose);
+            }
+        }
+    }
+
+    /**
+     * A HOCON quoted string. Written here rather than taken from Typesafe Config so that the
+     * command line touches none of its classes while {@link Assembly#prepare} loads them.
+     */
+    static String quote(String value) {
+        StringBuilder s = new StringBuilder(value.length() + 2).append('"');
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                case '\n' -> s.append("\\n");
+                case '\t' -> s.append("\\t");
+                default -> s.append(c);
+            }
+        }
+        return s.append('"').toString();
+    }
+
+    private static long sinceJvmStart() {
+        return System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
+    /** The version of the assembly jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mmkit " + (v != null ? v : "1.0.0-SNAPSHOT")};
+        }
+    }
+}

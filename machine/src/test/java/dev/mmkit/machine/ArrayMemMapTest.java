@@ -1,0 +1,70 @@
+package dev.mmkit.machine;
+
+// Why: mem_map carries page state between subsystems; its flag operations, reference
+// counts and reset must behave as struct page's do, and bad pfns must be named.
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mmkit.api.machine.PageFlags;
+import org.junit.jupiter.api.Test;
+
+class ArrayMemMapTest {
+    private final ArrayMemMap memMap = new ArrayMemMap(16);
+
+    @Test
+    void flagsAreIndependentBitsPerFrame() {
+        memMap.setFlag(3, PageFlags.PG_LRU);
+        memMap.setFlag(3, PageFlags.PG_DIRTY);
+        assertThat(memMap.testFlag(3, PageFlags.PG_LRU)).isTrue();
+        assertThat(memMap.testFlag(4, PageFlags.PG_LRU)).isFalse();
+        assertThat(memMap.testAndClearFlag(3, PageFlags.PG_DIRTY)).isTrue();
+        assertThat(memMap.testAndClearFlag(3, PageFlags.PG_DIRTY)).isFalse();
+        assertThat(memMap.testAndSetFlag(3, PageFlags.PG_ACTIVE)).isFalse();
+        assertThat(memMap.testAndSetFlag(3, PageFlags.PG_ACTIVE)).isTrue();
+        memMap.clearFlag(3, PageFlags.PG_LRU);
+        assertThat(memMap.flags(3)).isEqualTo(PageFlags.PG_ACTIVE);
+        assertThat(PageFlags.describe(PageFlags.PG_UPTODATE | PageFlags.PG_LRU)).isEqualTo("0x28(uptodate|lru)");
+    }
+
+    @Test
+    void getAndPutPageCountReferences() {
+        assertThat(memMap.getPage(5)).isEqualTo(1);
+        assertThat(memMap.getPage(5)).isEqualTo(2);
+        assertThat(memMap.putPage(5)).isEqualTo(1);
+        assertThat(memMap.putPage(5)).isZero();
+        assertThatThrownBy(() -> memMap.putPage(5))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage("page 0x5: put_page on a page with refcount 0");
+    }
+
+    @Test
+    void resetClearsEveryField() {
+        memMap.setFlag(7, PageFlags.PG_ANON);
+        memMap.setRefcount(7, 3);
+        memMap.setMapcount(7, 2);
+        memMap.setMapping(7, 99);
+        memMap.setIndex(7, 0x7fffL);
+        memMap.setPrivateData(7, -1L);
+        assertThat(memMap.mapping(7)).isEqualTo(99);
+        assertThat(memMap.index(7)).isEqualTo(0x7fffL);
+        assertThat(memMap.privateData(7)).isEqualTo(-1L);
+        assertThat(memMap.mapcount(7)).isEqualTo(2);
+        memMap.reset(7);
+        assertThat(memMap.flags(7)).isZero();
+        assertThat(memMap.refcount(7)).isZero();
+        assertThat(memMap.mapcount(7)).isZero();
+        assertThat(memMap.mapping(7)).isZero();
+        assertThat(memMap.index(7)).isZero();
+        assertThat(memMap.privateData(7)).isZero();
+    }
+
+    @Test
+    void outOfRangePfnsAreNamed() {
+        assertThat(memMap.nrFrames()).isEqualTo(16);
+        assertThatThrownBy(() -> memMap.flags(16))
+            .isInstanceOf(IndexOutOfBoundsException.class)
+            .hasMessage("pfn 0x10 outside memory (0x0-0xf)");
+        assertThatThrownBy(() -> memMap.setRefcount(-1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.mmkit.machine;
+
+// Why: page tables and user data live in simulated memory; values must be little-endian as
+// on x86, frames must cost nothing until written, and bad addresses must be named.
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ArrayPhysicalMemoryTest {
+    private final ArrayPhysicalMemory memory = new ArrayPhysicalMemory(4, true);
+
+    @Test
+    void untouchedMemoryReadsZeroAndCostsNothing() {
+        assertThat(memory.readLong(0x1ff8)).isZero();
+        assertThat(memory.readByte(0x3fff)).isZero();
+        assertThat(memory.populatedFrames()).isZero();
+    }
+
+    @Test
+    void valuesAreLittleEndian() {
+        memory.writeLong(0x1008, 0x0102030405060708L);
+        assertThat(memory.readByte(0x1008)).isEqualTo((byte) 0x08);
+        assertThat(memory.readByte(0x100f)).isEqualTo((byte) 0x01);
+        assertThat(memory.readInt(0x100c)).isEqualTo(0x01020304);
+        memory.writeInt(0x2000, 0xcafebabe);
+        assertThat(memory.readByte(0x2000)).isEqualTo((byte) 0xbe);
+        assertThat(memory.populatedFrames()).isEqualTo(2);
+    }
+
+    @Test
+    void orLongSetsBitsAndReturnsTheOldValue() {
+        memory.writeLong(0x10, 0x1L);
+        assertThat(memory.orLong(0x10, 0x60L)).isEqualTo(0x1L); // A and D bits, as the MMU sets them
+        assertThat(memory.readLong(0x10)).isEqualTo(0x61L);
+    }
+
+    @Test
+    void bulkCopiesCrossFrameBoundaries() {
+        byte[] src = new byte[100];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (byte) (i + 1);
+        }
+        memory.write(0x1000 - 50, src, 0, 100);
+        byte[] dst = new byte[100];
+        memory.read(0x1000 - 50, dst, 0, 100);
+        assertThat(dst).isEqualTo(src);
+        assertThat(memory.readByte(0x1000)).isEqualTo((byte) 51);
+    }
+
+    @Test
+    void clearingAndZeroFillingAWholeFrameReleasesIt() {
+        memory.writeByte(0x3000, (byte) 7);
+        memory.writeByte(0x2000, (byte) 9);
+        memory.clearFrame(3);
+        memory.fill(0x2000, 0x1000, (byte) 0);
+        assertThat(memory.populatedFrames()).isZero();
+        assertThat(memory.readByte(0x3000)).isZero();
+        memory.fill(0x10, 4, (byte) 0xff);
+        assertThat(memory.readInt(0x10)).isEqualTo(-1);
+        assertThat(memory.readByte(0x14)).isZero();
+    }
+
+    @Test
+    void copyFrameMakesAnIndependentCopy() {
+        memory.writeLong(0x1000, 42);
+        memory.copyFrame(1, 2);
+        memory.writeLong(0x1000, 43);
+        assertThat(memory.readLong(0x2000)).isEqualTo(42);
+        memory.copyFrame(0, 2); // an untouched frame copies as zeros
+        assertThat(memory.readLong(0x2000)).isZero();
+    }
+
+    @Test
+    void badAddressesAreNamed() {
+        assertThatThrownBy(() -> memory.readByte(0x4000))
+            .isInstanceOf(IndexOutOfBoundsException.class)
+            .hasMessage("physical address 0x4000 outside memory (0x0-0x3fff)");
+        assertThatThrownBy(() -> memory.readLong(0x1004)).hasMessage("physical address 0x1004 not aligned to 8 bytes");
+        assertThatThrownBy(() -> memory.writeInt(0x2, 1)).hasMessage("physical address 0x2 not aligned to 4 bytes");
+        assertThatThrownBy(() -> new ArrayPhysicalMemory(0, true)).hasMessageStartingWith("nrFrames: 0 (expected: 1-");
+    }
+
+    @Test
+    void reportsWhetherUserDataIsKept() {
+        assertThat(memory.keepsUserData()).isTrue();
+        assertThat(new ArrayPhysicalMemory(1, false).keepsUserData()).isFalse();
+        assertThat(memory.nrFrames()).isEqualTo(4);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.mmkit.testkit;
+
+// Why: the mmkit command line answers with the documented exit status (0 success, 2 usage or
+// configuration error, 1 failed run) and prints what each command promises.
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mmkit.assembly.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliIT {
+    @TempDir
+    Path dir;
+
+    private String out;
+    private String err;
+
+    private int mmkit(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.isEmpty() && List.of("run", "plugins", "config").contains(all.get(0))) {
+            all.add("--set");
+            all.add("mmkit.run.directory=\"" + dir.resolve("run") + "\"");
+            all.add("--set");
+            all.add("mmkit.plugins.dir=\"" + TestPlugins.DIR + "\"");
+        }
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int status = Main.execute(new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8), all.toArray(String[]::new));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
+    @Test
+    void pluginsListsEveryExtensionPointWithNameBundleAndVersion() {
+        assertThat(mmkit("plugins")).as(err).isZero();
+        assertThat(out).contains("page-allocator  (mmkit.machine.page-allocator.impl = buddy)")
+            .containsPattern("\\* buddy +dev\\.mmkit\\.buddy +1\\.0\\.0")
+            .containsPattern("  random +dev\\.mmkit\\.testplugin +1\\.0\\.0")
+            .contains("workload  (mmkit.workload.impl = default)")
+            .contains("page-cache  (mmkit.machine.page-cache.impl = none)");
+    }
+
+    @Test
+    void configPrintsEffectiveValuesWithOrigins() throws IOException {
+        Path file = dir.resolve("my.conf");
+        Files.writeString(file, "mmkit.machine {\n  seed = 7\n}\n");
+        int status = mmkit("config", "-c", file.toString(), "--set", "mmkit.machine.cpus=2");
+        assertThat(out)
+            .containsPattern("mmkit\\.machine\\.seed = 7 +# " + java.util.regex.Pattern.quote(file.toString()) + ": 2\n")
+            .containsPattern("mmkit\\.machine\\.cpus = 2 +# --set mmkit\\.machine\\.cpus=2\n")
+            .containsPattern("mmkit\\.machine\\.memory\\.size = \"64MiB\" +# mmkit-machine.*reference\\.conf: \\d+\n");
+        assertThat(status).isIn(0, 2);
+    }
+
+    @Test
+    void configurationErrorsExitWithTwo() throws IOException {
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "mmkit.machine.page-allocator.impl = foo\n");
+        assertThat(mmkit("run", "-c", file.toString())).isEqualTo(2);
+        assertThat(err).contains(file + ": 1: mmkit.machine.page-allocator.impl: Unknown page-allocator [foo], known options [");
+        assertThat(out).isEmpty();
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(mmkit("frobnicate")).isEqualTo(2);
+        assertThat(mmkit()).isEqualTo(2);
+        assertThat(mmkit("run", "--format", "xml")).isEqualTo(2);
+        assertThat(err).contains("Unknown format [xml], known options [json, text]");
+        assertThat(mmkit("run", "--set", "novalue")).isEqualTo(2);
+        assertThat(mmkit("run", "--trace", "lackey")).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedRunExitsWithOneNamingThePlugin() {
+        TestPlugins.assumeComplete();
+        assertThat(mmkit("run", "--set", "mmkit.machine.replacement.impl=broken-on-create")).isEqualTo(1);
+        assertThat(err).contains("replacement [broken-on-create] of bundle dev.mmkit.testplugin");
+    }
+
+    @Test
+    void runPrintsTheReportAndExitsWithZero() {
+        TestPlugins.assumeComplete();
+        assertThat(mmkit("run")).as(err).isZero();
+        assertThat(out).contains("pgfault ");
+        assertThat(err).doesNotContain("ready in");
+        assertThat(mmkit("run", "--format", "json", "--verbose")).as(err).isZero();
+        assertThat(out).startsWith("{").contains("\"vmstat\":");
+        assertThat(err).containsPattern("ready in \\d+ ms");
+    }
+
+    @Test
+    void theDistributionScriptRuns() throws Exception {
+        Path script = Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");
+        assumeTrue(Files.isExecutable(script), script + " is not built");
+        Process p = new ProcessBuilder(script.toString(), "plugins", "--set", "mmkit.run.directory=\"" + dir + "\"")
+            .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(output).contains("page-allocator");
+        Process bad = new ProcessBuilder(script.toString(), "run", "--set", "mmkit.machine.slab.impl=nope",
+            "--set", "mmkit.run.directory=\"" + dir + "\"").redirectErrorStream(true).start();
+        String badOutput = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).as(badOutput).isEqualTo(2);
+        assertThat(badOutput).contains("--set mmkit.machine.slab.impl=nope: mmkit.machine.slab.impl: Unknown slab [nope]");
+    }
+}

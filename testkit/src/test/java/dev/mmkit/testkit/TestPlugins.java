@@ -1,0 +1,38 @@
+package dev.mmkit.testkit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Where the build put the test plugin, and whether the project's bundles fill every slot. */
+final class TestPlugins {
+    /** The directory failsafe's pre-integration-test copied the test plugin into. */
+    static final Path DIR = Path.of(System.getProperty("mmkit.test.plugins", "target/plugins"));
+    /** The test plugin bundle (dev.mmkit.testplugin). */
+    static final Path TEST_PLUGIN = DIR.resolve("test-plugin.jar");
+
+    private static List<String> missing;
+
+    private TestPlugins() {
+    }
+
+    static Path testPlugin() {
+        if (!Files.isRegularFile(TEST_PLUGIN)) {
+            throw new IllegalStateException(TEST_PLUGIN + " is missing: run the tests with mvn verify, which copies it");
+        }
+        return TEST_PLUGIN;
+    }
+
+    /**
+     * Skips a test that runs a machine while some default implementation is not installed
+     * (a module still being written), naming what is missing.
+     */
+    static synchronized void assumeComplete() {
+        if (missing == null) {
+            missing = MmkitAssembly.defaults().plugin(testPlugin()).problems();
+        }
+        assumeTrue(missing.isEmpty(), () -> "the project's bundles do not fill every slot yet: " + missing);
+    }
+}

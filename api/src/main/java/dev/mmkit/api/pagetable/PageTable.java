@@ -75,4 +75,12 @@ public interface PageTable {
 
     /** Table pages in use across all address spaces. */
     long tablePages();
+
+    /**
+     * Re-derives the format's invariants from the tables in memory (entries counted per table
+     * page, table pages counted) and throws {@link IllegalStateException} naming the first
+     * that does not hold, with both numbers.
+     */
+    default void verify() {
+    }
 }

@@ -13,6 +13,12 @@ public final class Walk {
     public int memoryReferences;
     /** The level at which the walk stopped on a non-present entry (top = levels), 0 on success. */
     public int faultLevel;
+    /**
+     * The entry the walk stopped at: the leaf on success; on a failure at the leaf level
+     * ({@code faultLevel == 1}) the non-present leaf as stored ({@code pte_none} or a swap
+     * entry), so that the fault handler need not read it again; 0 for a failure above it.
+     */
+    public long entry;
 
     /** Clears the result before a walk. */
     public void reset() {
@@ -20,5 +26,6 @@ public final class Walk {
         pageShift = 0;
         memoryReferences = 0;
         faultLevel = 0;
+        entry = 0;
     }
 }

@@ -11,6 +11,13 @@ import org.osgi.annotation.versioning.ProviderType;
  * Calls naming a process that does not exist or has exited throw
  * {@link IllegalArgumentException} naming the pid. System calls that fail return Linux's
  * negative errno, e.g. {@code -12} (ENOMEM).
+ *
+ * <p>Files live in the page cache: on a machine without one
+ * ({@code mmkit.machine.page-cache.impl = none}) file-backed {@link #mmap} and the file calls
+ * ({@link #open}, {@link #close}, {@link #pread}, {@link #pwrite}, {@link #ftruncate},
+ * {@link #fsync}) return {@code -19} (ENODEV) and change nothing. A reference to a page of a
+ * file mapping that lies wholly past the end of the file delivers SIGBUS, recorded and fatal
+ * like SIGSEGV.
  */
 @ProviderType
 public interface Kernel {

@@ -1,0 +1,65 @@
+package dev.mmkit.paging.mm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mmkit.api.hw.Access;
+import dev.mmkit.api.hw.Pte;
+import dev.mmkit.api.workload.Mman;
+import dev.mmkit.machine.StandaloneMachine;
+import org.junit.jupiter.api.Test;
+
+// What a policy may learn: referenced bits tested and cleared through the reverse map (with shootdown), dirtiness.
+class PageReferencesTest {
+    private final StandaloneMachine machine = Machines.small("8MiB", "4MiB", "");
+    private final LinuxMemoryManager mm = Machines.mm(machine);
+
+    private long pfnOf(int pid, long va) {
+        Task t = (Task) mm.processes().get(pid - 1);
+        return Pte.pfn(machine.pageTable().getPte(t.mm.root, va));
+    }
+
+    @Test
+    void testAndClearShootsDownSoTheNextReferenceSetsAAgain() {
+        int pid = mm.spawn("p");
+        long a = mm.mmap(pid, 0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        mm.access(pid, a, Access.READ, -1);
+        long pfn = pfnOf(pid, a);
+        assertThat(mm.isReferenced(pfn)).isTrue();
+        assertThat(mm.testAndClearReferenced(pfn)).isTrue();
+        assertThat(mm.isReferenced(pfn)).isFalse();
+        assertThat(mm.testAndClearReferenced(pfn)).isFalse();
+        // were the TLB entry kept, this hit would not reach the page table
+        mm.access(pid, a, Access.READ, -1);
+        assertThat(mm.isReferenced(pfn)).isTrue();
+    }
+
+    @Test
+    void referencedBitsOfEveryMappingCount() {
+        int parent = mm.spawn("p");
+        long a = mm.mmap(parent, 0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        mm.store(parent, a, 8, 1);
+        int child = mm.fork(parent);
+        long pfn = pfnOf(parent, a);
+        mm.testAndClearReferenced(pfn);
+        mm.load(child, a, 8);
+        assertThat(mm.testAndClearReferenced(pfn)).isTrue();
+        assertThat(mm.isReferenced(pfn)).isFalse();
+    }
+
+    @Test
+    void anonymousPagesAreDirtyUntilWrittenToSwap() {
+        int pid = mm.spawn("p");
+        long a = mm.mmap(pid, 0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        mm.load(pid, a, 8);
+        long pfn = pfnOf(pid, a);
+        // never written, but no copy exists anywhere: it must be written before it can go
+        assertThat(mm.isDirty(pfn)).isTrue();
+        assertThat(mm.startWriteback(pfn)).isTrue();
+        assertThat(mm.isDirty(pfn)).isFalse();
+        // the private page in the swap cache is now read-only; a store makes it dirty again
+        mm.store(pid, a, 8, 9);
+        assertThat(mm.isDirty(pfn)).isTrue();
+        assertThat(mm.load(pid, a, 8)).isEqualTo(9);
+        mm.verify();
+    }
+}

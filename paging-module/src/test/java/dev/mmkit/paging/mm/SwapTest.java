@@ -1,0 +1,128 @@
+package dev.mmkit.paging.mm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mmkit.api.hw.Pte;
+import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.workload.Mman;
+import dev.mmkit.machine.StandaloneMachine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+// Swap: pages round-trip through a real file, entries sit in non-present PTEs, a full device OOMs cleanly.
+class SwapTest {
+    private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
+    private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
+
+    @Test
+    void pagesRoundTripThroughTheSwapFile() throws Exception {
+        StandaloneMachine machine = Machines.small("1MiB", "4MiB", "");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int pid = mm.spawn("big");
+        int pages = 512;
+        long a = mm.mmap(pid, 0, pages * 4096L, RW, ANON, -1, 0);
+        for (int i = 0; i < pages; i++) {
+            assertThat(mm.store(pid, a + i * 4096L + (i % 500) * 8, 8, 0xABCD_0000L + i)).isTrue();
+        }
+        assertThat(machine.vmstat().get(VmItem.PSWPOUT)).isPositive();
+        Task t = (Task) mm.processes().get(0);
+        long swapEntries = 0;
+        for (int i = 0; i < pages; i++) {
+            long pte = machine.pageTable().getPte(t.mm.root, a + i * 4096L);
+            if (Pte.isSwap(pte)) {
+                swapEntries++;
+                assertThat(Pte.swapOffset(pte)).isBetween(1L, 1023L);
+            }
+        }
+        assertThat(swapEntries).isPositive();
+        assertThat(mm.swapTotalPages()).isEqualTo(1023);
+        assertThat(mm.swapFreePages()).isLessThan(1023);
+        mm.verify();
+        for (int i = 0; i < pages; i++) {
+            assertThat(mm.load(pid, a + i * 4096L + (i % 500) * 8, 8)).as("page %d", i).isEqualTo(0xABCD_0000L + i);
+        }
+        assertThat(machine.vmstat().get(VmItem.PSWPIN)).isPositive();
+        assertThat(machine.vmstat().get(VmItem.PGMAJFAULT)).isEqualTo(machine.vmstat().get(VmItem.PSWPIN));
+        Path swapfile = machine.runDirectory().resolve("swapfile");
+        assertThat(Files.size(swapfile)).isEqualTo(4L << 20);
+        mm.verify();
+        mm.exit(pid);
+        assertThat(mm.swapFreePages()).isEqualTo(1023);
+        mm.verify();
+        mm.shutdown();
+    }
+
+    @Test
+    void aFullSwapDeviceTakesTheOomPathAndSparesOtherData() {
+        StandaloneMachine machine = Machines.small("1MiB", "256KiB", "");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int small = mm.spawn("small");
+        long a = mm.mmap(small, 0, 20 * 4096L, RW, ANON, -1, 0);
+        for (int i = 0; i < 20; i++) {
+            mm.store(small, a + i * 4096L, 8, 500 + i);
+        }
+        int hog = mm.spawn("hog");
+        long b = mm.mmap(hog, 0, 2000 * 4096L, RW, ANON, -1, 0);
+        int i = 0;
+        while (i < 2000 && mm.store(hog, b + i * 4096L, 8, i)) {
+            i++;
+        }
+        assertThat(i).isLessThan(2000);
+        assertThat(mm.alive(hog)).isFalse();
+        assertThat(mm.processes().get(hog - 1).exitReason()).isEqualTo("oom-killed");
+        assertThat(machine.vmstat().get(VmItem.OOM_KILL)).isEqualTo(1);
+        assertThat(mm.alive(small)).isTrue();
+        for (int j = 0; j < 20; j++) {
+            assertThat(mm.load(small, a + j * 4096L, 8)).isEqualTo(500 + j);
+        }
+        mm.verify();
+    }
+
+    @Test
+    void evictionShootsDownTheTranslationOnEveryCpu() {
+        StandaloneMachine machine = Machines.small("1MiB", "4MiB", "mmkit.machine.cpus = 2");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int pid = mm.spawn("p");
+        long a = mm.mmap(pid, 0, 8 * 4096L, RW, ANON, -1, 0);
+        for (int i = 0; i < 8; i++) {
+            mm.store(pid, a + i * 4096L, 8, 70 + i);
+        }
+        machine.setCurrentCpu(1);
+        for (int i = 0; i < 8; i++) {
+            assertThat(mm.load(pid, a + i * 4096L, 8)).isEqualTo(70 + i);
+        }
+        // both CPUs now cache the translations; reclaim every page
+        long got = machine.reclaimDaemon().directReclaim(dev.mmkit.api.page.Gfp.GFP_KERNEL, 0,
+            machine.pageAllocator().zones().get(0));
+        assertThat(got).isGreaterThanOrEqualTo(8);
+        assertThat(machine.vmstat().get(VmItem.NR_TLB_REMOTE_FLUSH)).isPositive();
+        long majors = machine.vmstat().get(VmItem.PGMAJFAULT);
+        machine.setCurrentCpu(0);
+        for (int i = 0; i < 8; i++) {
+            assertThat(mm.load(pid, a + i * 4096L, 8)).isEqualTo(70 + i);
+        }
+        assertThat(machine.vmstat().get(VmItem.PGMAJFAULT) - majors).isEqualTo(8);
+        machine.setCurrentCpu(1);
+        for (int i = 0; i < 8; i++) {
+            assertThat(mm.load(pid, a + i * 4096L, 8)).isEqualTo(70 + i);
+        }
+        mm.verify();
+    }
+
+    @Test
+    void withoutSwapAnonymousPagesCannotBeEvicted() {
+        StandaloneMachine machine = Machines.small("1MiB", "0", "");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int pid = mm.spawn("p");
+        long b = mm.mmap(pid, 0, 1000 * 4096L, RW, ANON, -1, 0);
+        int i = 0;
+        while (i < 1000 && mm.store(pid, b + i * 4096L, 8, i)) {
+            i++;
+        }
+        assertThat(mm.processes().get(0).exitReason()).isEqualTo("oom-killed");
+        assertThat(machine.vmstat().get(VmItem.PSWPOUT)).isZero();
+        assertThat(mm.swapTotalPages()).isZero();
+        mm.verify();
+    }
+}

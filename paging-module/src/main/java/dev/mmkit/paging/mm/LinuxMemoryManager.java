@@ -553,7 +553,8 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         for (Vma v : mm.vmas.values()) {
             String name = v.path;
             if (v.isAnonymous()) {
-                if (v.growsDown()) {
+                // show_map_vma: only the VMA holding mm->start_stack is [stack]
+                if (v.start <= mm.startStack && v.end >= mm.startStack) {
                     name = "[stack]";
                 } else if (mm.brk > mm.startBrk && v.start <= mm.brk && v.end > mm.startBrk) {
                     name = "[heap]";

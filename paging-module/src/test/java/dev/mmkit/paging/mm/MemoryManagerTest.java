@@ -96,6 +96,20 @@ class MemoryManagerTest {
     }
 
     @Test
+    void onlyTheInitialStackIsNamedStack() {
+        // Regression: every MAP_GROWSDOWN mapping used to show as [stack]; Linux's
+        // show_map_vma names only the VMA that holds mm->start_stack.
+        StandaloneMachine machine = Machines.small("8MiB", "4MiB", "");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int pid = mm.spawn("p");
+        long addr = mm.mmap(pid, 0, 64 * 1024, RW, ANON | Mman.MAP_GROWSDOWN, -1, 0);
+        assertThat(addr).isPositive();
+        List<? extends VmArea> maps = mm.processes().get(0).maps();
+        assertThat(maps).extracting(VmArea::name).containsExactly("", "[stack]");
+        assertThat(maps.get(0).start()).isEqualTo(addr);
+    }
+
+    @Test
     void execGivesAFreshAddressSpace() {
         StandaloneMachine machine = Machines.small("8MiB", "4MiB", "");
         LinuxMemoryManager mm = Machines.mm(machine);

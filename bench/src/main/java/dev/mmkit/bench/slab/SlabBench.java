@@ -1,6 +1,7 @@
 package dev.mmkit.bench.slab;
 
 import dev.mmkit.api.page.Gfp;
+import dev.mmkit.buddy.BuddyProvider;
 import dev.mmkit.api.slab.KmemCache;
 import dev.mmkit.api.slab.SlabAllocator;
 import dev.mmkit.api.slab.SlabAllocatorProvider;
@@ -40,13 +41,13 @@ public class SlabBench {
     public void setUp() {
         SlabAllocatorProvider provider = flavour.equals("slub") ? new SlubProvider()
             : flavour.equals("slab") ? new SlabProvider() : new SlobProvider();
-        StandaloneMachine[] self = new StandaloneMachine[1];
-        self[0] = StandaloneMachine.builder(StandaloneMachine.config(
+        BuddyProvider buddy = new BuddyProvider();
+        slab = StandaloneMachine.builder(StandaloneMachine.config(
                 "mmkit.machine { memory.size = 64MiB, slab { impl = " + flavour + ", merge = false } }"))
-            .pageAllocator(m -> new SimplePageAllocator(m, 4096))
-            .slab(m -> provider.create(self[0].settingsAt("mmkit.machine.slab"), m))
-            .build();
-        slab = self[0].slab();
+            .pageAllocator(m -> buddy.create(m.settings().getBlock("page-allocator"), m))
+            .slab(m -> provider.create(m.settings().getBlock("slab"), m))
+            .build()
+            .slab();
         cache = slab.createCache("bench_object", 64, 0, 0, null);
         // warm: a slab exists (one object stays live so that it is kept) and the per-CPU
         // structures hold objects

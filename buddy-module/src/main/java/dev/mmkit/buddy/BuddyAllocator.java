@@ -19,16 +19,17 @@ import java.util.List;
  *       {@code pfn ^ (1 << k)}; two free buddies merge into one block of order k+1.</li>
  *   <li><b>free area</b>: per zone and order, the list of free blocks of that order and its
  *       length {@code nr_free}.</li>
- *   <li><b>per-CPU list (pcp)</b>: per zone and CPU, a stack of free order-0 frames kept
- *       out of the free areas so that the common order-0 case touches no free list.</li>
+ *   <li><b>per-CPU list (pcp)</b>: per zone and CPU, a list of free order-0 frames kept
+ *       out of the free areas so that the common order-0 case touches no free list. Its
+ *       head is the hot end (the frame freed last, allocated first), its tail the cold end.</li>
  * </ul>
  *
  * <h2>State, as a structure of arrays (9 bytes per frame)</h2>
  * <pre>
- *   int[]  links        doubly linked lists threaded through the frames: next of x at
- *                       2x, prev at 2x+1 (one cache line for both). Nodes at and above
- *                       nrFrames are the list heads (one per zone and order, one per zone
- *                       and CPU), so every list is circular with a sentinel
+ *   int[]  links        the free areas' doubly linked lists threaded through the frames:
+ *                       next of x at 2x, prev at 2x+1 (one cache line for both). Nodes at
+ *                       and above nrFrames are the list heads (one per zone and order), so
+ *                       every list is circular with a sentinel
  *   byte[] state        per frame: 0 for a frame inside a block (a tail), else
  *
  *        7       6       5      4 ... 0
@@ -40,6 +41,12 @@ import java.util.List;
  *     per-CPU list.
  * </pre>
  * Free block heads also carry {@link PageFlags#PG_BUDDY} in the machine's mem_map.
+ * A per-CPU list is not threaded through the frames but kept as a ring of pfns (its own
+ * {@code int[]}, a power of two long): the frames of list l are {@code ring[tail .. head-1]}
+ * (indices taken modulo the ring's length, {@code head - tail} is the count), so a push or
+ * pop at the hot end writes one slot and one index and depends on no frame's links. A full
+ * ring doubles; its first length covers {@code max(high, batch)}, so that happens only
+ * when the limits are very large.
  *
  * <h2>Algorithm: allocate a block of order k ({@code __rmqueue_smallest}, {@code expand})</h2>
  * <ol>
@@ -63,9 +70,10 @@ import java.util.List;
  *
  * <h2>Per-CPU lists ({@code rmqueue_pcplist}, {@code free_unref_page})</h2>
  * Order-0 allocations pop the head of the current CPU's list; an empty list is first
- * refilled with {@code batch} frames from the free areas ({@code rmqueue_bulk}). Order-0
- * frees push onto the head; when the list reaches {@code high}, {@code batch} frames from
- * its tail (the coldest) go back to the free areas ({@code free_pcppages_bulk}).
+ * refilled with {@code batch} frames from the free areas, each appended at the tail
+ * ({@code rmqueue_bulk}). Order-0 frees push onto the head; when the list reaches
+ * {@code high}, {@code batch} frames from its tail (the coldest) go back to the free areas
+ * ({@code free_pcppages_bulk}).
  * Defaults follow Linux 4.5's {@code zone_batchsize}: batch = managed/1024 capped at 1 MiB
  * of pages, divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1};
  * high = 6 * batch. {@code pcp.high = 0} turns the lists off.
@@ -91,9 +99,13 @@ final class BuddyAllocator extends ZonedPageAllocator {
     /** free_area[order].nr_free per zone: index z * maxOrder + order. */
     private final long[] nrFree;
     private final int freeAreaBase;
-    private final int pcpBase;
     private final int nrCpus;
-    private final int[] pcpCount;
+    /** Per-CPU lists, index z * nrCpus + cpu: each a ring of pfns, a power of two long. */
+    private final int[][] pcpRing;
+    /** Per list: the ring index (before masking) one past the hot end; the next push goes there. */
+    private final int[] pcpHead;
+    /** Per list: the ring index (before masking) of the cold end; head - tail is the count. */
+    private final int[] pcpTail;
     private final int[] pcpHigh = new int[NR_ZONES];
     private final int[] pcpBatch = new int[NR_ZONES];
     private final boolean lazy;
@@ -112,12 +124,13 @@ final class BuddyAllocator extends ZonedPageAllocator {
         int frames = (int) nrFrames;
         this.nrCpus = machine.nrCpus();
         this.freeAreaBase = frames;
-        this.pcpBase = frames + NR_ZONES * maxOrder;
-        int heads = NR_ZONES * maxOrder + NR_ZONES * nrCpus;
+        int heads = NR_ZONES * maxOrder;
         this.links = new int[2 * (frames + heads)];
         this.state = new byte[frames];
         this.nrFree = new long[NR_ZONES * maxOrder];
-        this.pcpCount = new int[NR_ZONES * nrCpus];
+        this.pcpRing = new int[NR_ZONES * nrCpus][];
+        this.pcpHead = new int[NR_ZONES * nrCpus];
+        this.pcpTail = new int[NR_ZONES * nrCpus];
         for (int h = frames; h < frames + heads; h++) {
             links[2 * h] = h;
             links[2 * h + 1] = h;
@@ -130,6 +143,9 @@ final class BuddyAllocator extends ZonedPageAllocator {
             // pageset_set_batch: batch is at least 1 whenever the lists are on
             pcpBatch[z] = high == 0 ? 0 : Math.max(1, batch);
             pcpHigh[z] = high;
+            for (int cpu = 0; cpu < nrCpus; cpu++) {
+                pcpRing[z * nrCpus + cpu] = new int[ringLength(Math.max(high, pcpBatch[z]))];
+            }
             freeAllMemory(z);
         }
         if (lazy && settings.lazyCoalescePeriodNanos > 0) {
@@ -148,6 +164,11 @@ final class BuddyAllocator extends ZonedPageAllocator {
             batch = 1;
         }
         return (int) (Long.highestOneBit(batch + batch / 2) - 1);
+    }
+
+    /** The first length of a per-CPU ring that holds {@code limit} frames: a power of two, at most 2048. */
+    private static int ringLength(int limit) {
+        return limit < 1 ? 1 : Integer.highestOneBit(Math.min(limit, 1 << 10)) << 1;
     }
 
     /** {@code __free_pages_memory}: the zone's frames as the largest aligned blocks. */
@@ -249,38 +270,51 @@ final class BuddyAllocator extends ZonedPageAllocator {
         }
     }
 
-    /** {@code rmqueue_pcplist}. */
+    /** {@code rmqueue_pcplist}: pops the head of the current CPU's list. */
     private int rmqueuePcplist(int z) {
         int list = z * nrCpus + machine.currentCpu();
-        int head = pcpBase + list;
-        if (pcpCount[list] == 0) {
+        int head = pcpHead[list];
+        if (head == pcpTail[list]) {
             rmqueueBulk(z, list, pcpBatch[z]);
-            if (pcpCount[list] == 0) {
+            head = pcpHead[list];
+            if (head == pcpTail[list]) {
                 return -1;
             }
         }
-        int pfn = links[2 * head];
-        unlink(pfn);
-        pcpCount[list]--;
-        return pfn;
+        int[] ring = pcpRing[list];
+        pcpHead[list] = --head;
+        return ring[head & (ring.length - 1)];
     }
 
     /** {@code rmqueue_bulk}: moves up to {@code count} order-0 frames to the tail of a per-CPU list. */
     private void rmqueueBulk(int z, int list, int count) {
-        int head = pcpBase + list;
         for (int i = 0; i < count; i++) {
             int pfn = rmqueueBuddy(z, 0);
             if (pfn < 0) {
                 return;
             }
-            int last = links[2 * head + 1];
-            links[2 * last] = pfn;
-            links[2 * pfn + 1] = last;
-            links[2 * pfn] = head;
-            links[2 * head + 1] = pfn;
+            int[] ring = pcpCount(list) == pcpRing[list].length ? growRing(list) : pcpRing[list];
+            int tail = pcpTail[list] - 1;
+            ring[tail & (ring.length - 1)] = pfn;
+            pcpTail[list] = tail;
             state[pfn] = (byte) PCP;
-            pcpCount[list]++;
         }
+    }
+
+    /** Frames on per-CPU list {@code list}. */
+    private int pcpCount(int list) {
+        return pcpHead[list] - pcpTail[list];
+    }
+
+    /** Doubles a full ring, keeping every frame at its index (modulo the new length). */
+    private int[] growRing(int list) {
+        int[] old = pcpRing[list];
+        int[] ring = new int[2 * old.length];
+        for (int i = pcpTail[list]; i != pcpHead[list]; i++) {
+            ring[i & (ring.length - 1)] = old[i & (old.length - 1)];
+        }
+        pcpRing[list] = ring;
+        return ring;
     }
 
     // ---- freeing -----------------------------------------------------------------------
@@ -339,25 +373,23 @@ final class BuddyAllocator extends ZonedPageAllocator {
     /** {@code free_unref_page} / {@code free_hot_cold_page}: push on the current CPU's list. */
     private void freeToPcplist(int z, int pfn) {
         int list = z * nrCpus + machine.currentCpu();
-        int head = pcpBase + list;
-        int first = links[2 * head];
-        links[2 * pfn] = first;
-        links[2 * pfn + 1] = head;
-        links[2 * first + 1] = pfn;
-        links[2 * head] = pfn;
+        int head = pcpHead[list];
+        int[] ring = head - pcpTail[list] == pcpRing[list].length ? growRing(list) : pcpRing[list];
+        ring[head & (ring.length - 1)] = pfn;
+        pcpHead[list] = ++head;
         state[pfn] = (byte) PCP;
-        if (++pcpCount[list] >= pcpHigh[z]) {
+        if (head - pcpTail[list] >= pcpHigh[z]) {
             freePcppagesBulk(z, list, pcpBatch[z]);
         }
     }
 
     /** {@code free_pcppages_bulk}: returns {@code count} frames from the list's cold tail. */
     private void freePcppagesBulk(int z, int list, int count) {
-        int head = pcpBase + list;
-        for (int i = 0; i < count && pcpCount[list] > 0; i++) {
-            int pfn = links[2 * head + 1];
-            unlink(pfn);
-            pcpCount[list]--;
+        int[] ring = pcpRing[list];
+        for (int i = 0; i < count && pcpCount(list) > 0; i++) {
+            int tail = pcpTail[list];
+            int pfn = ring[tail & (ring.length - 1)];
+            pcpTail[list] = tail + 1;
             state[pfn] = 0;
             freeOnePage(z, pfn, 0);
         }
@@ -391,7 +423,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
         for (int z = 0; z < NR_ZONES; z++) {
             for (int cpu = 0; cpu < nrCpus; cpu++) {
                 int list = z * nrCpus + cpu;
-                freePcppagesBulk(z, list, pcpCount[list]);
+                freePcppagesBulk(z, list, pcpCount(list));
             }
         }
     }
@@ -468,7 +500,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
     protected long perCpuPages(int z) {
         long sum = 0;
         for (int cpu = 0; cpu < nrCpus; cpu++) {
-            sum += pcpCount[z * nrCpus + cpu];
+            sum += pcpCount(z * nrCpus + cpu);
         }
         return sum;
     }
@@ -566,12 +598,14 @@ final class BuddyAllocator extends ZonedPageAllocator {
         long perCpu = 0;
         for (int cpu = 0; cpu < nrCpus; cpu++) {
             int list = z * nrCpus + cpu;
-            int head = pcpBase + list;
-            long count = 0;
-            for (int pfn = links[2 * head], before = head; pfn != head; before = pfn, pfn = links[2 * pfn]) {
-                if (links[2 * pfn + 1] != before || ++count > end - start) {
-                    throw new IllegalStateException(zone + ": per-CPU list of cpu " + cpu + " is broken at " + Page.hex(pfn));
-                }
+            int[] ring = pcpRing[list];
+            int count = pcpCount(list);
+            if (count < 0 || count > ring.length || Integer.bitCount(ring.length) != 1) {
+                throw new IllegalStateException(zone + ": per-CPU list of cpu " + cpu + " is broken: head " + pcpHead[list]
+                    + ", tail " + pcpTail[list] + ", ring of " + ring.length);
+            }
+            for (int i = pcpTail[list]; i != pcpHead[list]; i++) {
+                int pfn = ring[i & (ring.length - 1)];
                 if (pfn < start || pfn >= end) {
                     throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " on cpu " + cpu + "'s list is outside the zone");
                 }
@@ -580,9 +614,6 @@ final class BuddyAllocator extends ZonedPageAllocator {
                         + "'s list has state 0x" + Integer.toHexString(state[pfn] & 0xff));
                 }
                 claim(zone, covered, heads, pfn, 1, "cpu " + cpu + "'s list");
-            }
-            if (count != pcpCount[list]) {
-                throw new IllegalStateException(zone + ": cpu " + cpu + "'s list counts " + pcpCount[list] + " but holds " + count);
             }
             perCpu += count;
         }

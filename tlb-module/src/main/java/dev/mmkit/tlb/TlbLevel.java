@@ -43,6 +43,9 @@ abstract class TlbLevel {
     /** The organisations configuration accepts. */
     static final java.util.List<String> ORGANISATIONS = java.util.List.of("fully-associative", "set-associative", "direct-mapped");
 
+    /** The tag bits the counts of sizes and global entries depend on. */
+    private static final long SIZE_AND_G = TlbEntry.G | (long) TlbEntry.SIZE_MASK << TlbEntry.SIZE_SHIFT;
+
     /** Where entries leaving the last level report their bits (null: bits are not written back). */
     interface Writeback {
         void evicted(long tag, long pte);
@@ -331,18 +334,26 @@ abstract class TlbLevel {
     /** Replaces a valid slot's entry in place: the fill's fast path, without emptying the slot first. */
     private void overwrite(int slot, long newTag, long newPte) {
         removing(slot);
-        int oldSize = TlbEntry.size(tag[slot]);
+        long oldTag = tag[slot];
+        if (((oldTag ^ newTag) & SIZE_AND_G) != 0) {
+            recount(oldTag, newTag);
+        }
+        tag[slot] = newTag;
+        pte[slot] = newPte;
+        missedKey = TlbEntry.NO_KEY;
+        placed(slot);
+    }
+
+    /** Moves an overwritten slot between the size and global counts (the common refill changes neither). */
+    private void recount(long oldTag, long newTag) {
+        int oldSize = TlbEntry.size(oldTag);
         int newSize = TlbEntry.size(newTag);
         if (oldSize != newSize) {
             nrBySize[oldSize]--;
             nrBySize[newSize]++;
             nrLarge += (newSize != TlbEntry.SIZE_4K ? 1 : 0) - (oldSize != TlbEntry.SIZE_4K ? 1 : 0);
         }
-        nrGlobal += (TlbEntry.isGlobal(newTag) ? 1 : 0) - (TlbEntry.isGlobal(tag[slot]) ? 1 : 0);
-        tag[slot] = newTag;
-        pte[slot] = newPte;
-        missedKey = TlbEntry.NO_KEY;
-        placed(slot);
+        nrGlobal += (TlbEntry.isGlobal(newTag) ? 1 : 0) - (TlbEntry.isGlobal(oldTag) ? 1 : 0);
     }
 
     /** ORs the A and D bits of a departing upper-level copy into this level's copy; false if there is none. */

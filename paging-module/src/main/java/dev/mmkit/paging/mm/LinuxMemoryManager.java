@@ -2206,46 +2206,37 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
 
     @Override
     public int pread(int pid, int fd, byte[] buffer, int length, long pos) {
-        Task t = task(pid);
-        if (!hasPageCache()) {
-            return ENODEV;
-        }
-        AddressSpace as = file(t, fd);
-        if (as == null) {
-            return EBADF;
-        }
-        if (pos < 0 || length < 0 || length > buffer.length) {
-            return EINVAL;
-        }
-        try {
-            return as.read(pos, buffer, 0, length);
-        } catch (IOException e) {
-            return EIO;
-        }
+        return onFile(pid, fd, as -> pos < 0 || length < 0 || length > buffer.length ? EINVAL : as.read(pos, buffer, 0, length));
     }
 
     @Override
     public int pwrite(int pid, int fd, byte[] buffer, int length, long pos) {
-        Task t = task(pid);
-        if (!hasPageCache()) {
-            return ENODEV;
-        }
-        AddressSpace as = file(t, fd);
-        if (as == null) {
-            return EBADF;
-        }
-        if (pos < 0 || length < 0 || length > buffer.length) {
-            return EINVAL;
-        }
-        try {
-            return as.write(pos, buffer, 0, length);
-        } catch (IOException e) {
-            return EIO;
-        }
+        return onFile(pid, fd, as -> pos < 0 || length < 0 || length > buffer.length ? EINVAL : as.write(pos, buffer, 0, length));
     }
 
     @Override
     public int ftruncate(int pid, int fd, long length) {
+        return onFile(pid, fd, as -> {
+            if (length < 0) {
+                return EINVAL;
+            }
+            unmapMappingRange(as.id(), Page.pages(length));
+            as.truncate(length);
+            return 0;
+        });
+    }
+
+    /** The body of a system call on an open file. */
+    @FunctionalInterface
+    private interface FileCall {
+        int apply(AddressSpace file) throws IOException;
+    }
+
+    /**
+     * Runs a system call on descriptor {@code fd} of process {@code pid}: ENODEV without a
+     * page cache, EBADF for a descriptor that is not open, EIO when the file's I/O fails.
+     */
+    private int onFile(int pid, int fd, FileCall call) {
         Task t = task(pid);
         if (!hasPageCache()) {
             return ENODEV;
@@ -2254,13 +2245,8 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         if (as == null) {
             return EBADF;
         }
-        if (length < 0) {
-            return EINVAL;
-        }
-        unmapMappingRange(as.id(), Page.pages(length));
         try {
-            as.truncate(length);
-            return 0;
+            return call.apply(as);
         } catch (IOException e) {
             return EIO;
         }
@@ -2286,20 +2272,10 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
 
     @Override
     public int fsync(int pid, int fd) {
-        Task t = task(pid);
-        if (!hasPageCache()) {
-            return ENODEV;
-        }
-        AddressSpace as = file(t, fd);
-        if (as == null) {
-            return EBADF;
-        }
-        try {
+        return onFile(pid, fd, as -> {
             as.fsync();
             return 0;
-        } catch (IOException e) {
-            return EIO;
-        }
+        });
     }
 
     // ------------------------------------------------------------------ reports

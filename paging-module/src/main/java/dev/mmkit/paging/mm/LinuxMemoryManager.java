@@ -346,8 +346,12 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         }
     }
 
-    /** A fresh address space: mm_struct, page-table root, and a stack (or the admit-all VMA). */
-    private Mm newMm(Task t, boolean admitAll) {
+    /**
+     * {@code mm_alloc}: an empty address space owned by {@code t}: its mm_struct object, a
+     * page-table root and, with a resident limit, its own replacement policy. Null when
+     * memory for either is lacking; nothing is left allocated then.
+     */
+    private Mm mmAlloc(Task t) {
         long objp = cache("mm").alloc(GFP_OBJECT);
         if (objp == 0) {
             return null;
@@ -360,11 +364,20 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
             cache("mm").free(objp);
             return null;
         }
-        mm.startBrk = HEAP_BASE;
-        mm.brk = HEAP_BASE;
         if (settings.residentLimit() > 0) {
             mm.lruvec = newLruvec(mm);
         }
+        return mm;
+    }
+
+    /** A fresh address space: mm_struct, page-table root, and a stack (or the admit-all VMA). */
+    private Mm newMm(Task t, boolean admitAll) {
+        Mm mm = mmAlloc(t);
+        if (mm == null) {
+            return null;
+        }
+        mm.startBrk = HEAP_BASE;
+        mm.brk = HEAP_BASE;
         long top = pt.userAddressLimit();
         if (admitAll) {
             Vma v = newVma(mm, 0, top, Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC,
@@ -1756,28 +1769,18 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     /** {@code dup_mm}: VMAs copied, anonymous pages shared copy-on-write. */
     private Mm copyMm(Task parent, Task child) {
         Mm from = parent.mm;
-        long objp = cache("mm").alloc(GFP_OBJECT);
-        if (objp == 0 || !parent.alive) {
-            if (objp != 0) {
-                cache("mm").free(objp);
-            }
+        Mm mm = mmAlloc(child);
+        if (mm == null) {
             return null;
         }
-        Mm mm = new Mm(nextMmId++);
-        mm.objp = objp;
-        mm.owner = child;
-        mm.root = pt.createRoot(child.pid);
-        if (mm.root < 0) {
-            cache("mm").free(objp);
+        if (!parent.alive) {
+            destroyMm(mm);
             return null;
         }
         child.mm = mm;
         mm.startBrk = from.startBrk;
         mm.brk = from.brk;
         mm.startStack = from.startStack;
-        if (settings.residentLimit() > 0) {
-            mm.lruvec = newLruvec(mm);
-        }
         for (Vma v : new ArrayList<>(from.vmas.values())) {
             if (!parent.alive || !child.alive) {
                 break;

@@ -47,6 +47,15 @@ public final class TestMachine {
 
     /** A machine from HOCON over every reference.conf, with its run directory in a fresh temporary folder. */
     public static StandaloneMachine build(String hocon) {
+        return build(hocon, (b, self) -> { });
+    }
+
+    /**
+     * As {@link #build(String)}, then {@code customize} replaces parts (another module's
+     * replacement policy, page cache or writeback daemon); its second argument gives the
+     * machine once built, for settings lookups inside the factories.
+     */
+    public static StandaloneMachine build(String hocon, Customizer customize) {
         Path dir;
         try {
             Path base = Path.of("target", "test-runs");
@@ -67,11 +76,19 @@ public final class TestMachine {
         b.pageCache(TestPageCache::new);
         MemoryManagerProvider mm = new LinuxMemoryManagerProvider();
         b.memoryManager(m -> mm.create(at(self, "mmkit.machine.paging"), m));
+        customize.customize(b, path -> at(self, path));
         StandaloneMachine machine = b.build();
         self[0] = machine;
         mm.validate(machine.settingsAt("mmkit.machine.paging"));
         machine.problems().throwIfAny();
         return machine;
+    }
+
+    /** Replaces parts of a test machine before it is built. */
+    @FunctionalInterface
+    public interface Customizer {
+        /** @param settingsAt the built machine's settings block at a path (call it only inside factories) */
+        void customize(StandaloneMachine.Builder builder, java.util.function.Function<String, dev.mmkit.api.machine.Settings> settingsAt);
     }
 
     private static dev.mmkit.api.machine.Settings at(StandaloneMachine[] self, String path) {

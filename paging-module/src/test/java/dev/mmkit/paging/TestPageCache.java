@@ -3,6 +3,7 @@ package dev.mmkit.paging;
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.machine.Machine;
 import dev.mmkit.api.machine.PageFlags;
+import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.page.PageAllocator;
 import dev.mmkit.api.pagecache.AddressSpace;
@@ -20,7 +21,9 @@ import java.util.Set;
 /**
  * A minimal page cache for testing file mappings until the page-cache module exists: files
  * are byte arrays in memory, cached pages are frames from the page allocator that hold one
- * reference each, dirty pages go back to the array on fsync or reclaim.
+ * reference each, dirty pages go back to the array on fsync or reclaim. Like the real page
+ * cache, it counts its pages in {@code NR_FILE_PAGES}, puts each page it reads on the LRU ({@code Vmscan.lruAdd}) and takes it off when
+ * truncate drops it ({@code Vmscan.lruDel}).
  */
 public final class TestPageCache implements PageCache {
     private final Machine machine;
@@ -154,13 +157,15 @@ public final class TestPageCache implements PageCache {
             byte[] bytes = disk.get(path);
             byte[] page = new byte[Page.SIZE];
             int from = (int) Math.min(bytes.length, index * Page.SIZE);
-            int to = (int) Math.min(bytes.length, from + Page.SIZE);
+            int to = Math.min(bytes.length, from + Page.SIZE);
             System.arraycopy(bytes, from, page, 0, to - from);
             machine.memory().write(Page.address(pfn), page, 0, Page.SIZE);
             machine.memMap().setMapping(pfn, id);
             machine.memMap().setIndex(pfn, index);
             machine.memMap().setFlag(pfn, PageFlags.PG_UPTODATE);
             pages.put(index, pfn);
+            machine.vmstat().inc(VmItem.NR_FILE_PAGES);
+            machine.memoryManager().vmscan().lruAdd(pfn);
             return pfn;
         }
 
@@ -176,7 +181,7 @@ public final class TestPageCache implements PageCache {
             long pfn = pages.get(index);
             byte[] bytes = disk.get(path);
             int from = (int) (index * Page.SIZE);
-            int n = (int) Math.min(Page.SIZE, bytes.length - from);
+            int n = Math.min(Page.SIZE, bytes.length - from);
             if (n > 0) {
                 machine.memory().read(Page.address(pfn), bytes, from, n);
             }
@@ -187,6 +192,7 @@ public final class TestPageCache implements PageCache {
         void drop(long index) {
             long pfn = pages.remove(index);
             dirty.remove(index);
+            machine.vmstat().add(VmItem.NR_FILE_PAGES, -1);
             machine.pageAllocator().freePages(pfn, 0);
         }
 
@@ -228,6 +234,7 @@ public final class TestPageCache implements PageCache {
                     if (machine.memMap().mapcount(pages.get(index)) != 0) {
                         throw new IllegalStateException(path + ": page " + index + " still mapped at truncate");
                     }
+                    machine.memoryManager().vmscan().lruDel(pages.get(index));
                     drop(index);
                 }
             }

@@ -18,6 +18,13 @@ package dev.mmkit.api.hw;
  * starting at bit 1 and the slot in the bits from {@link #SWAP_OFFSET_SHIFT} up, as Linux
  * keeps {@code swp_entry_t} in a non-present PTE. Slot 0 of every device holds its swap
  * header, as in Linux, so no swap entry is all zero.
+ *
+ * <p>An entry with P clear and {@link #PROTNONE} (the bit of G) set still maps its frame but
+ * does not translate: Linux's {@code _PAGE_PROTNONE} ({@code arch/x86/include/asm/
+ * pgtable_types.h}), used for {@code PROT_NONE} and NUMA-hinting PTEs and here for pages a
+ * replacement policy made invalid. The walk faults on it like on any non-present entry; the
+ * memory manager still counts it as a mapping ({@link #mapsFrame}, Linux's
+ * {@code pte_present}), and it is neither none nor a swap entry.
  */
 public final class Pte {
     /** Present: the entry translates. */
@@ -44,6 +51,11 @@ public final class Pte {
     public static final long SOFTW2 = 1L << 10;
     /** Third software bit. */
     public static final long SOFTW3 = 1L << 11;
+    /**
+     * With P clear: the entry maps its frame but is invalid to the MMU ({@code _PAGE_PROTNONE},
+     * the same bit as {@link #G}, which means nothing in a non-present entry).
+     */
+    public static final long PROTNONE = G;
     /** No-execute (64-bit entries only). */
     public static final long NX = 1L << 63;
 
@@ -88,6 +100,26 @@ public final class Pte {
 
     public static boolean isPresent(long pte) {
         return (pte & P) != 0;
+    }
+
+    /** {@code pte_protnone}: P clear, {@link #PROTNONE} set: the entry maps its frame but does not translate. */
+    public static boolean isProtNone(long pte) {
+        return (pte & (P | PROTNONE)) == PROTNONE;
+    }
+
+    /** Linux's {@code pte_present}: the entry maps a frame, valid (P) or not ({@link #PROTNONE}). */
+    public static boolean mapsFrame(long pte) {
+        return (pte & (P | PROTNONE)) != 0;
+    }
+
+    /** A present entry made invalid, frame and other bits kept ({@link #isProtNone} of the result). */
+    public static long mkProtNone(long pte) {
+        return (pte & ~P) | PROTNONE;
+    }
+
+    /** A {@link #PROTNONE} entry made present again, frame and other bits kept. */
+    public static long mkPresent(long pte) {
+        return (pte & ~PROTNONE) | P;
     }
 
     /** {@code pte_none}: nothing was ever mapped here, or it was cleared. */
@@ -149,9 +181,9 @@ public final class Pte {
         return ((long) type << SWAP_TYPE_SHIFT) | (offset << SWAP_OFFSET_SHIFT);
     }
 
-    /** {@code is_swap_pte}: not present, and not none. */
+    /** {@code is_swap_pte}: maps no frame ({@link #mapsFrame}), and not none. */
     public static boolean isSwap(long pte) {
-        return !isPresent(pte) && pte != 0;
+        return !mapsFrame(pte) && pte != 0;
     }
 
     public static int swapType(long pte) {
@@ -164,6 +196,9 @@ public final class Pte {
 
     /** The entry's flags as Linux's page-table dumps print them, e.g. {@code P RW US A D NX}. */
     public static String describe(long pte) {
+        if (isProtNone(pte)) {
+            return describe(mkPresent(pte)).replaceFirst(" P", " PROTNONE");
+        }
         if (!isPresent(pte)) {
             return pte == 0 ? "none" : "swap type=" + swapType(pte) + " offset=" + swapOffset(pte);
         }

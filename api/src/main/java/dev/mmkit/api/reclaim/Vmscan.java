@@ -20,6 +20,19 @@ public interface Vmscan {
      */
     long shrinkNode(long nrToReclaim, int gfp, boolean kswapd);
 
+    /**
+     * {@code lru_cache_add}: the page cache has just added page {@code pfn}; it becomes
+     * evictable through the replacement policy's file pages, mapped or not. A page already
+     * tracked is left as it is.
+     */
+    void lruAdd(long pfn);
+
+    /**
+     * The page cache drops page {@code pfn} without reclaim choosing it (truncate, a failed
+     * read): the replacement policy forgets it. A page not tracked is left as it is.
+     */
+    void lruDel(long pfn);
+
     /** {@code shrink_slab}: returns slab pages freed. */
     long shrinkSlab(int gfp);
 

@@ -29,4 +29,14 @@ public interface PageReferences {
      * clock). Returns false when the page cannot be written now.
      */
     boolean startWriteback(long pfn);
+
+    /**
+     * Maps the page invalid in every PTE that maps it while it stays resident and mapped
+     * (the present bit cleared, the frame kept, as Linux's {@code PROT_NONE} PTEs keep it),
+     * and drops its cached translations. Its next reference takes a minor fault that makes
+     * the PTEs valid again and calls {@link ReplacementPolicy#softFault}. This is the VAX/VMS
+     * second-chance list and the free-list clock's free list. Returns false when no PTE maps
+     * the page (the policy will hear nothing of its next use).
+     */
+    boolean invalidate(long pfn);
 }

@@ -21,6 +21,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  *   <li>A policy learns of hits only through {@link PageReferences}, unless it declares
  *       {@link Characteristic#EVERY_REFERENCE} or {@link Characteristic#FUTURE}; then
  *       {@link #referenced} is called for every reference, hit or fault.</li>
+ *   <li>Pages of both kinds come here: anonymous pages ({@code PG_anon} in the MemMap) and
+ *       page-cache pages, mapped or not. A policy that sets or clears {@code PG_active} on a
+ *       tracked page moves one count between {@code NR_INACTIVE_*} and {@code NR_ACTIVE_*}
+ *       (anon or file by {@code PG_anon}); the machine counts a page inactive when it is
+ *       added and, when it leaves, takes it from the count its {@code PG_active} names and
+ *       clears the flag.</li>
  * </ul>
  */
 @ConsumerType
@@ -44,6 +50,16 @@ public interface ReplacementPolicy {
      *     for never, or −1 when unknown (only with {@link Characteristic#FUTURE})
      */
     default void referenced(long pfn, long nextAccess) {
+    }
+
+    /**
+     * A fault event: a reference found the resident page {@code pfn} mapped invalid, by
+     * {@link PageReferences#invalidate} or by software-emulated referenced bits, and the
+     * machine has just made its mappings valid again (a minor fault, counted). Policies that
+     * keep invalid pages on a list of their own (the VAX/VMS second-chance list) move the
+     * page back here; the page's {@code PG_referenced} is already set.
+     */
+    default void softFault(long pfn) {
     }
 
     /** Pages tracked. */

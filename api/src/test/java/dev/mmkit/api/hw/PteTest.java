@@ -56,6 +56,28 @@ class PteTest {
     }
 
     @Test
+    void protNoneEntriesMapTheirFrameButDoNotTranslate() {
+        long pte = Pte.make(0x1a2b, Pte.P | Pte.RW | Pte.US | Pte.A | Pte.D);
+        long invalid = Pte.mkProtNone(pte);
+        // x86: _PAGE_PROTNONE is _PAGE_GLOBAL (bit 8) with _PAGE_PRESENT (bit 0) clear
+        assertThat(invalid).isEqualTo(0x1a2b000L | 0x100 | 0x2 | 0x4 | 0x20 | 0x40);
+        assertThat(Pte.isPresent(invalid)).isFalse();
+        assertThat(Pte.isProtNone(invalid)).isTrue();
+        assertThat(Pte.mapsFrame(invalid)).isTrue();
+        assertThat(Pte.isSwap(invalid)).isFalse();
+        assertThat(Pte.isNone(invalid)).isFalse();
+        assertThat(Pte.pfn(invalid)).isEqualTo(0x1a2b);
+        assertThat(Pte.permits(invalid, Access.READ)).isTrue(); // the walk checks P before permissions
+        assertThat(Pte.mkPresent(invalid)).isEqualTo(pte);
+        assertThat(Pte.describe(invalid)).isEqualTo("pfn=0x1a2b PROTNONE RW US A D");
+        assertThat(Pte.isProtNone(pte)).isFalse();
+        assertThat(Pte.mapsFrame(pte)).isTrue();
+        assertThat(Pte.isProtNone(Pte.swapEntry(31, 1))).isFalse();
+        assertThat(Pte.mapsFrame(Pte.swapEntry(31, 1))).isFalse();
+        assertThat(Pte.mapsFrame(0)).isFalse();
+    }
+
+    @Test
     void describes() {
         assertThat(Pte.describe(Pte.make(0x1a2b, Pte.P | Pte.RW | Pte.A | Pte.NX))).isEqualTo("pfn=0x1a2b P RW A NX");
         assertThat(Pte.describe(0)).isEqualTo("none");

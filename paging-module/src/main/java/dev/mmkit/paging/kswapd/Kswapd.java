@@ -18,15 +18,23 @@ import dev.mmkit.api.reclaim.Vmscan;
  * further wakeups before it runs are absorbed. A run ({@code balance_pgdat}) counts
  * {@code pageoutrun} and reclaims {@code batch} pages at a time (SWAP_CLUSTER_MAX) with
  * {@link Vmscan#shrinkNode} as kswapd, until every zone is at or above its high watermark
- * or a pass frees nothing. A wakeup that finds every zone already above high counts
- * {@code kswapd_high_wmark_hit_quickly}; one that comes within {@code HZ/10} (100 ms of
- * virtual time) of the end of the previous run counts {@code kswapd_low_wmark_hit_quickly}
- * (Linux counts these when kswapd is woken during its short pre-sleep nap).
+ * or a pass frees nothing. Each pass also shrinks the slab caches ({@code shrink_node}
+ * calls {@code shrink_slab}: slabs_scanned). A wakeup that finds every zone already above
+ * high counts {@code kswapd_high_wmark_hit_quickly}; one that comes within {@code HZ/10}
+ * (100 ms of virtual time) of the end of the previous run counts
+ * {@code kswapd_low_wmark_hit_quickly} (Linux counts these when kswapd is woken during its
+ * short pre-sleep nap).
+ *
+ * <h2>Periodic reclaim: [interval]</h2>
+ * With {@code interval} above 0, a clock timer runs every interval from the daemon's
+ * creation: when no run is pending and a zone is below its high watermark, it runs
+ * {@code balance_pgdat} as a wakeup would (the BSD page daemon's periodic scan), so that
+ * free memory between low and high is topped up before allocations fall to low.
  *
  * <h2>Direct reclaim: [directReclaim(gfp, order, zone)]</h2>
  * An allocation that may block is below the min watermark: count {@code allocstall},
  * reclaim {@code batch << order} pages as the allocating task (honouring the caller's
- * {@code __GFP_IO}/{@code __GFP_FS}), then shrink the slab caches; when neither frees
+ * {@code __GFP_IO}/{@code __GFP_FS}) and shrink the slab caches; when neither frees
  * anything, the OOM killer ({@link Vmscan#outOfMemory}) is the last resort, and the pages
  * it freed count as reclaimed. As in Linux, an allocation without {@code __GFP_FS} never
  * calls the OOM killer: its reclaim was limited, not hopeless.
@@ -40,11 +48,24 @@ final class Kswapd implements ReclaimDaemon {
     private boolean scheduled;
     private long lastRunEnd = Long.MIN_VALUE / 2;
     private long runs;
+    private long periodicRuns;
 
-    Kswapd(Machine machine, int batch, boolean oomKiller) {
+    Kswapd(Machine machine, int batch, boolean oomKiller, long intervalNanos) {
         this.machine = machine;
         this.batch = batch;
         this.oomKiller = oomKiller;
+        if (intervalNanos > 0) {
+            machine.clock().every("kswapd periodic reclaim", intervalNanos, this::periodic);
+        }
+    }
+
+    /** The periodic timer: a run when a zone is below high and none is pending. */
+    private void periodic() {
+        if (scheduled || allAboveHigh()) {
+            return;
+        }
+        periodicRuns++;
+        balance();
     }
 
     private Vmscan vmscan() {
@@ -83,7 +104,9 @@ final class Kswapd implements ReclaimDaemon {
         machine.vmstat().inc(VmItem.PAGEOUTRUN);
         Vmscan vmscan = vmscan();
         while (!allAboveHigh()) {
-            if (vmscan.shrinkNode(batch, Gfp.GFP_KERNEL, true) == 0) {
+            long freed = vmscan.shrinkNode(batch, Gfp.GFP_KERNEL, true);
+            freed += vmscan.shrinkSlab(Gfp.GFP_KERNEL);
+            if (freed == 0) {
                 break;
             }
         }
@@ -95,9 +118,7 @@ final class Kswapd implements ReclaimDaemon {
         machine.vmstat().inc(VmItem.ALLOCSTALL);
         Vmscan vmscan = vmscan();
         long reclaimed = vmscan.shrinkNode((long) batch << order, gfp, false);
-        if (reclaimed == 0) {
-            reclaimed = vmscan.shrinkSlab(gfp);
-        }
+        reclaimed += vmscan.shrinkSlab(gfp);
         if (reclaimed == 0 && oomKiller && Gfp.allowsBlocking(gfp) && Gfp.mayFs(gfp)) {
             long before = freePages();
             if (vmscan.outOfMemory(gfp, order)) {
@@ -115,8 +136,13 @@ final class Kswapd implements ReclaimDaemon {
         return free;
     }
 
-    /** Background runs so far. */
+    /** Background runs so far (woken and periodic). */
     long runs() {
         return runs;
+    }
+
+    /** Background runs the periodic timer started. */
+    long periodicRuns() {
+        return periodicRuns;
     }
 }

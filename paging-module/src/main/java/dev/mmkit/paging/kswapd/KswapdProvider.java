@@ -16,11 +16,15 @@ public final class KswapdProvider implements ReclaimDaemonProvider {
         if (batch < 1 || batch > 1 << 20) {
             settings.reportProblem("batch", batch + " (expected: 1-1048576 pages)");
         }
+        long interval = settings.getNanos("interval");
+        if (interval < 0) {
+            settings.reportProblem("interval", interval + "ns (expected: 0 for none, or a positive duration)");
+        }
     }
 
     @Override
     public ReclaimDaemon create(Settings settings, Machine machine) {
-        return new Kswapd(machine, settings.getInt("batch"), settings.getBoolean("oom-killer"));
+        return new Kswapd(machine, settings.getInt("batch"), settings.getBoolean("oom-killer"), settings.getNanos("interval"));
     }
 
     @Override

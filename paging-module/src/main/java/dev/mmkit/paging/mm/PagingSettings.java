@@ -11,12 +11,18 @@ import dev.mmkit.api.machine.Settings;
  * @param stackInitial bytes of the stack VMA a process starts with
  * @param swapPath the swap file, relative to the run directory
  * @param swapSize bytes of swap (0: no swap)
+ * @param softwareBits whether referenced and modified bits are emulated in software
+ *     ({@code referenced-bits = software}) instead of read from the PTEs' A and D bits
  */
-record PagingSettings(long residentLimit, long stackLimit, long stackInitial, String swapPath, long swapSize) {
+record PagingSettings(long residentLimit, long stackLimit, long stackInitial, String swapPath, long swapSize,
+                      boolean softwareBits) {
+    static final String REFERENCED_BITS = "referenced-bits";
+
     static PagingSettings read(Settings settings) {
         Settings swap = settings.getBlock("swap");
         return new PagingSettings(settings.getLong("resident-limit"), settings.getBytes("stack-limit"),
-            settings.getBytes("stack-initial"), swap.getString("path"), swap.getBytes("size"));
+            settings.getBytes("stack-initial"), swap.getString("path"), swap.getBytes("size"),
+            settings.getString(REFERENCED_BITS).equals("software"));
     }
 
     static void validate(Settings settings) {
@@ -31,6 +37,10 @@ record PagingSettings(long residentLimit, long stackLimit, long stackInitial, St
         long initial = settings.getBytes("stack-initial");
         if (initial < Page.SIZE || initial % Page.SIZE != 0 || initial > stack) {
             settings.reportProblem("stack-initial", initial + " bytes (expected: whole 4KiB pages, 4KiB-" + stack + ")");
+        }
+        String bits = settings.getString(REFERENCED_BITS);
+        if (!bits.equals("hardware") && !bits.equals("software")) {
+            settings.reportProblem(REFERENCED_BITS, bits + " (expected: hardware or software)");
         }
         Settings swap = settings.getBlock("swap");
         long size = swap.getBytes("size");

@@ -1,7 +1,5 @@
 package dev.mmkit.paging.mm;
 
-import java.util.Arrays;
-
 /**
  * The slots of the swap area ({@code swap_info_struct}): which are in use, how many swap
  * PTEs refer to each ({@code swap_map}), and which resident page caches each (the swap
@@ -15,12 +13,23 @@ import java.util.Arrays;
  * end, then wraps to 1, skipping whole 64-slot words that are full.
  *
  * <p>A slot is freed when no swap PTE refers to it and no page caches it.
+ *
+ * <h2>Layout</h2>
+ * Everything the fault and eviction paths ask about one slot is one {@code long} of
+ * {@code map} (Linux keeps the count and {@code SWAP_HAS_CACHE} in one {@code swap_map}
+ * byte for the same reason): bits 0-30 the count of swap PTEs, bit 31 in use, bits 32-63
+ * the caching pfn + 1 (0: none). A swap-in thus touches one host cache line per slot; the
+ * bitmap {@code used} duplicates the in-use bit only so that the scan skips full words.
  */
 final class SwapMap {
+    private static final long COUNT_MASK = 0x7FFF_FFFFL;
+    private static final long USED = 1L << 31;
+    private static final int PFN_SHIFT = 32;
+
     private final long nrSlots;
     private final long[] used;
-    private final int[] count;
-    private final int[] cachePfn;
+    /** Per slot: count | USED | (cached pfn + 1) << 32, see the class comment. */
+    private final long[] map;
     private long cursor = 1;
     private long nrUsed;
 
@@ -30,10 +39,10 @@ final class SwapMap {
         }
         this.nrSlots = nrSlots;
         this.used = new long[(int) ((nrSlots + 63) >>> 6)];
-        this.count = new int[(int) nrSlots];
-        this.cachePfn = new int[(int) nrSlots];
+        this.map = new long[(int) nrSlots];
         if (nrSlots > 0) {
             used[0] |= 1L;
+            map[0] = USED;
         }
     }
 
@@ -63,6 +72,7 @@ final class SwapMap {
             throw new IllegalStateException("swap map: " + nrUsed + " of " + totalPages() + " slots used but none free found");
         }
         used[(int) (slot >>> 6)] |= 1L << slot;
+        map[(int) slot] = USED;
         nrUsed++;
         cursor = slot + 1 >= nrSlots ? 1 : slot + 1;
         return slot;
@@ -85,58 +95,75 @@ final class SwapMap {
     }
 
     boolean isUsed(long slot) {
-        return slot > 0 && slot < nrSlots && (used[(int) (slot >>> 6)] & (1L << slot)) != 0;
+        return slot > 0 && slot < nrSlots && (map[(int) slot] & USED) != 0;
     }
 
     int count(long slot) {
-        return count[(int) slot];
+        return (int) (map[(int) slot] & COUNT_MASK);
     }
 
-    void addCount(long slot, int delta) {
-        check(slot);
-        int c = count[(int) slot] + delta;
+    /** Adds {@code delta} to the slot's count of swap PTEs; returns the new count. */
+    int addCount(long slot, int delta) {
+        long e = entry(slot);
+        long c = (e & COUNT_MASK) + delta;
         if (c < 0) {
             throw new IllegalStateException("swap slot " + slot + ": count below zero");
         }
-        count[(int) slot] = c;
+        if (c > COUNT_MASK) {
+            throw new IllegalStateException("swap slot " + slot + ": count above " + COUNT_MASK);
+        }
+        map[(int) slot] = (e & ~COUNT_MASK) | c;
+        return (int) c;
     }
 
     /** The pfn caching this slot, or −1. */
     long cachePfn(long slot) {
-        return cachePfn[(int) slot] - 1L;
+        return (map[(int) slot] >>> PFN_SHIFT) - 1L;
     }
 
     void setCachePfn(long slot, long pfn) {
-        check(slot);
-        cachePfn[(int) slot] = (int) (pfn + 1);
+        long e = entry(slot);
+        map[(int) slot] = (e & (USED | COUNT_MASK)) | ((pfn + 1) << PFN_SHIFT);
     }
 
     /** Frees the slot if nothing refers to it any more; returns whether it was freed. */
     boolean freeIfUnused(long slot) {
-        check(slot);
-        if (count[(int) slot] != 0 || cachePfn[(int) slot] != 0) {
+        long e = entry(slot);
+        if (e != USED) {
             return false;
         }
+        map[(int) slot] = 0;
         used[(int) (slot >>> 6)] &= ~(1L << slot);
         nrUsed--;
         return true;
     }
 
-    private void check(long slot) {
-        if (!isUsed(slot)) {
+    /** The slot's word, checked to be in use. */
+    private long entry(long slot) {
+        if (slot <= 0 || slot >= nrSlots) {
             throw new IllegalStateException("swap slot " + slot + ": not in use");
         }
+        long e = map[(int) slot];
+        if ((e & USED) == 0) {
+            throw new IllegalStateException("swap slot " + slot + ": not in use");
+        }
+        return e;
     }
 
     /** Re-derives the used count from the bitmap and checks that unused slots hold nothing. */
     void verify() {
         long n = 0;
         for (long s = 1; s < nrSlots; s++) {
-            if (isUsed(s)) {
+            boolean inBitmap = (used[(int) (s >>> 6)] & (1L << s)) != 0;
+            if (inBitmap != ((map[(int) s] & USED) != 0)) {
+                throw new IllegalStateException("swap slot " + s + ": bitmap says " + (inBitmap ? "used" : "free")
+                    + " but the slot's word says otherwise");
+            }
+            if (inBitmap) {
                 n++;
-            } else if (count[(int) s] != 0 || cachePfn[(int) s] != 0) {
-                throw new IllegalStateException("swap slot " + s + ": free but count " + count[(int) s]
-                    + ", cached pfn " + (cachePfn[(int) s] - 1));
+            } else if (map[(int) s] != 0) {
+                throw new IllegalStateException("swap slot " + s + ": free but count " + count(s)
+                    + ", cached pfn " + cachePfn(s));
             }
         }
         if (n != nrUsed) {
@@ -145,6 +172,10 @@ final class SwapMap {
     }
 
     int[] countsCopy() {
-        return Arrays.copyOf(count, count.length);
+        int[] counts = new int[map.length];
+        for (int s = 0; s < map.length; s++) {
+            counts[s] = (int) (map[s] & COUNT_MASK);
+        }
+        return counts;
     }
 }

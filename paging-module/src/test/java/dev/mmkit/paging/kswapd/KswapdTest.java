@@ -20,6 +20,10 @@ class KswapdTest {
             + "mmkit.machine.paging.swap.size = " + swap);
     }
 
+    private static Zone normal(StandaloneMachine machine) {
+        return machine.pageAllocator().zones().stream().filter(z -> z.managedPages() > 0).findFirst().orElseThrow();
+    }
+
     private static long touch(MemoryManager mm, int pid, int pages) {
         long a = mm.mmap(pid, 0, pages * 4096L, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
         for (int i = 0; i < pages; i++) {
@@ -37,7 +41,7 @@ class KswapdTest {
         assertThat(machine.vmstat().get(VmItem.PAGEOUTRUN)).isPositive();
         assertThat(machine.vmstat().get(VmItem.PGSCAN_KSWAPD)).isPositive();
         assertThat(machine.vmstat().get(VmItem.PGSTEAL_KSWAPD)).isPositive();
-        Zone zone = machine.pageAllocator().zones().get(0);
+        Zone zone = normal(machine);
         assertThat(zone.freePages()).isGreaterThanOrEqualTo(zone.watermark(Watermark.HIGH));
         assertThat(mm.alive(pid)).isTrue();
         mm.verify();
@@ -58,7 +62,7 @@ class KswapdTest {
     void aWakeupAboveHighDoesNothing() {
         StandaloneMachine machine = machine("4MiB");
         Kswapd kswapd = (Kswapd) machine.reclaimDaemon();
-        kswapd.wakeup(machine.pageAllocator().zones().get(0), 0);
+        kswapd.wakeup(normal(machine), 0);
         machine.clock().advance(1);
         assertThat(kswapd.runs()).isZero();
         assertThat(machine.vmstat().get(VmItem.KSWAPD_HIGH_WMARK_HIT_QUICKLY)).isEqualTo(1);
@@ -71,7 +75,7 @@ class KswapdTest {
         int pid = mm.spawn("p");
         touch(mm, pid, 100);
         long stalls = machine.vmstat().get(VmItem.ALLOCSTALL);
-        long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_KERNEL, 0, machine.pageAllocator().zones().get(0));
+        long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_KERNEL, 0, normal(machine));
         assertThat(got).isEqualTo(32);
         assertThat(machine.vmstat().get(VmItem.ALLOCSTALL)).isEqualTo(stalls + 1);
         assertThat(machine.vmstat().get(VmItem.PGSTEAL_DIRECT)).isGreaterThanOrEqualTo(32);
@@ -85,7 +89,7 @@ class KswapdTest {
         int pid = mm.spawn("p");
         touch(mm, pid, 20);
         long scanned = machine.vmstat().get(VmItem.PGSCAN_DIRECT);
-        long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_NOIO, 0, machine.pageAllocator().zones().get(0));
+        long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_NOIO, 0, normal(machine));
         // every page is new and was never written to swap: none can go without I/O, and no OOM
         assertThat(machine.vmstat().get(VmItem.PGSCAN_DIRECT) - scanned).isEqualTo(20);
         assertThat(machine.vmstat().get(VmItem.PGSTEAL_DIRECT)).isZero();
@@ -104,7 +108,7 @@ class KswapdTest {
         touch(mm, small, 10);
         int big = mm.spawn("big");
         touch(mm, big, 30);
-        long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_KERNEL, 0, machine.pageAllocator().zones().get(0));
+        long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_KERNEL, 0, normal(machine));
         assertThat(got).isPositive();
         assertThat(mm.alive(big)).isFalse();
         assertThat(mm.processes().get(big - 1).exitReason()).isEqualTo("oom-killed");

@@ -72,9 +72,32 @@ class DataIntegrityTest {
         run(seed, format, "");
     }
 
+    @Test
+    void theSameWithAPolicyThatInvalidatesPagesAndSoftwareReferencedBits() {
+        // every page is made invalid a few adds after it came in, and the policy tests and
+        // clears referenced bits (software: invalidating too): soft faults everywhere
+        StandaloneMachine machine = RecordingPolicy.machine("1MiB", "16MiB", "mmkit.machine.paging.referenced-bits = software",
+            new ArrayList<>(), 3);
+        run(5, machine);
+        assertThat(Machines.mm(machine).counters().get("soft_faults")).isPositive();
+        assertThat(Machines.mm(machine).counters().get("softref_faults")).isPositive();
+    }
+
+    @Test
+    void theSameWithAPolicyThatInvalidatesPagesAndHardwareBits() {
+        StandaloneMachine machine = RecordingPolicy.machine("1MiB", "16MiB", "mmkit.machine.paging.resident-limit = 64",
+            new ArrayList<>(), 2);
+        run(11, machine);
+        assertThat(Machines.mm(machine).counters().get("soft_faults")).isPositive();
+        assertThat(Machines.mm(machine).counters().get("softref_faults")).isZero();
+    }
+
     private void run(long seed, String format, String extra) {
         // 1 MiB of RAM (256 frames) for a working set of up to ~2000 pages
-        StandaloneMachine machine = Machines.small("1MiB", "16MiB", "mmkit.machine.page-table.impl = " + format + "\n" + extra);
+        run(seed, Machines.small("1MiB", "16MiB", "mmkit.machine.page-table.impl = " + format + "\n" + extra));
+    }
+
+    private void run(long seed, StandaloneMachine machine) {
         LinuxMemoryManager mm = Machines.mm(machine);
         SplittableRandom random = new SplittableRandom(seed);
         Map<Integer, Shadow> shadows = new HashMap<>();
@@ -210,14 +233,14 @@ class DataIntegrityTest {
                 }
             }
             mm.verify();
-            System.out.printf("data integrity seed %d (%s): %d operations, pswpout %d, pswpin %d, cow copies %d%n", seed, format,
-                OPS, machine.vmstat().get(VmItem.PSWPOUT), machine.vmstat().get(VmItem.PSWPIN), mm.counters().get("cow_copies"));
+            System.out.printf("data integrity seed %d (%s): %d operations, pswpout %d, pswpin %d, cow copies %d%n", seed,
+                machine.pageTable().getClass().getSimpleName(), OPS, machine.vmstat().get(VmItem.PSWPOUT), machine.vmstat().get(VmItem.PSWPIN), mm.counters().get("cow_copies"));
             assertThat(machine.vmstat().get(VmItem.PSWPOUT)).as("swapping happened").isPositive();
             assertThat(machine.vmstat().get(VmItem.PSWPIN)).as("swapping happened").isPositive();
             assertThat(mm.counters().get("cow_copies")).isPositive();
         } catch (AssertionError | RuntimeException e) {
-            StringBuilder b = new StringBuilder("seed " + seed + " (" + format + "), failed at operation " + op
-                + "; the last operations:\n");
+            StringBuilder b = new StringBuilder("seed " + seed + " (" + machine.pageTable().getClass().getSimpleName()
+                + "), failed at operation " + op + "; the last operations:\n");
             for (String line : log) {
                 b.append("  ").append(line).append('\n');
             }

@@ -1,0 +1,276 @@
+package dev.mmkit.paging.mm;
+
+import dev.mmkit.api.hw.Access;
+import dev.mmkit.api.hw.Page;
+import dev.mmkit.api.hw.PhysicalMemory;
+import dev.mmkit.api.hw.Pte;
+import dev.mmkit.api.machine.CostModel;
+import dev.mmkit.api.machine.Machine;
+import dev.mmkit.api.pagetable.Walk;
+import dev.mmkit.api.tlb.SoftwareTlb;
+import dev.mmkit.api.tlb.Tlb;
+
+/**
+ * The MMU path of every reference ({@code load}, {@code store}, {@code access}): the hot
+ * path of the machine. {@link #translate} charges a TLB lookup; a permitted hit (with D set
+ * when writing) is done. Otherwise the page table is walked with one reused {@link Walk}
+ * (each entry read costs a memory reference), and a present, permitted leaf fills the TLB;
+ * anything else is a page fault, handed to {@link Faults#handleFault} ({@code
+ * handle_mm_fault}), after which the reference is retried as the CPU retries the
+ * instruction. A switch of process on a CPU switches its TLB to the new ASID.
+ *
+ * <p>It also answers a software-refilled TLB's miss ({@link #refill}: the walk the MIPS
+ * refill handler does) and reports every reference to the replacement policy when a
+ * policy asked for them. It keeps the hot path's counters itself, and reaches the shared
+ * state through final fields only, so a reference costs no lookup of a collaborator.
+ * {@code tlb_hits} and {@code tlb_misses} count lookups as the TLB does: an entry the TLB
+ * held is a hit even when the MMU cannot use it (D clear on a write, or a write to a
+ * read-only entry); a miss the software refill handler answered is a miss.
+ *
+ * <p>An entry a replacement policy made invalid ({@code Pte.PROTNONE}) does not translate:
+ * the walk fails on it like on any non-present entry, and {@link Faults} takes the soft fault.
+ */
+final class Mmu {
+    private final LinuxMemoryManager k;
+    private final Machine machine;
+    private final PhysicalMemory memory;
+    private final CostModel cost;
+    private final boolean keepsData;
+    private final long tlbHitCost;
+    private final long memoryCost;
+    private final Lru lru;
+    private final Faults faults;
+    /** The one walk every translation reuses (the MMU allocates nothing per reference). */
+    private final Walk walk = new Walk();
+
+    // counters of the hot path
+    long references;
+    long tlbHits;
+    long tlbMisses;
+    long walks;
+    long walkMemoryReferences;
+    long dirtyRewalks;
+    /** Translations the software TLB's refill handler wrote. */
+    long refills;
+
+    Mmu(LinuxMemoryManager k) {
+        this.k = k;
+        this.machine = k.machine;
+        this.memory = k.memory;
+        this.cost = k.cost;
+        this.keepsData = k.keepsData;
+        this.tlbHitCost = cost.tlbHit();
+        this.memoryCost = cost.memory();
+        this.lru = k.lru;
+        this.faults = k.faults;
+    }
+
+    boolean access(int pid, long vaddr, int access, long nextAccess) {
+        Task t = k.task(pid);
+        k.enter(t);
+        try {
+            long paddr = translate(t, vaddr, access);
+            if (paddr < 0) {
+                return false;
+            }
+            if (lru.policyWantsReferences) {
+                lru.referenced(paddr >>> Page.SHIFT, nextAccess);
+            }
+            return true;
+        } finally {
+            k.leave();
+        }
+    }
+
+    long load(int pid, long vaddr, int size) {
+        checkSize(size);
+        Task t = k.task(pid);
+        k.enter(t);
+        try {
+            if (Page.offset(vaddr) + size <= Page.SIZE) {
+                long paddr = translate(t, vaddr, Access.READ);
+                if (paddr < 0) {
+                    return 0;
+                }
+                if (lru.policyWantsReferences) {
+                    lru.referenced(paddr >>> Page.SHIFT, -1);
+                }
+                return keepsData ? readValue(paddr, size) : 0;
+            }
+            long value = 0;
+            for (int i = 0; i < size; i++) {
+                long paddr = translate(t, vaddr + i, Access.READ);
+                if (paddr < 0) {
+                    return 0;
+                }
+                if (keepsData) {
+                    value |= (memory.readByte(paddr) & 0xFFL) << (8 * i);
+                }
+            }
+            return value;
+        } finally {
+            k.leave();
+        }
+    }
+
+    boolean store(int pid, long vaddr, int size, long value) {
+        checkSize(size);
+        Task t = k.task(pid);
+        k.enter(t);
+        try {
+            if (Page.offset(vaddr) + size <= Page.SIZE) {
+                long paddr = translate(t, vaddr, Access.WRITE);
+                if (paddr < 0) {
+                    return false;
+                }
+                if (lru.policyWantsReferences) {
+                    lru.referenced(paddr >>> Page.SHIFT, -1);
+                }
+                if (keepsData) {
+                    writeValue(paddr, size, value);
+                }
+                return true;
+            }
+            long[] paddrs = new long[size];
+            for (int i = 0; i < size; i++) {
+                paddrs[i] = translate(t, vaddr + i, Access.WRITE);
+                if (paddrs[i] < 0) {
+                    return false;
+                }
+            }
+            // both pages are translated before any byte is written: a fault on the second
+            // page must not leave half a value behind. A fault on the second may have evicted
+            // the first, so translate again (a TLB hit when nothing moved).
+            for (int i = 0; i < size; i++) {
+                long paddr = translate(t, vaddr + i, Access.WRITE);
+                if (paddr < 0) {
+                    return false;
+                }
+                if (keepsData) {
+                    memory.writeByte(paddr, (byte) (value >>> (8 * i)));
+                }
+            }
+            return true;
+        } finally {
+            k.leave();
+        }
+    }
+
+    private static void checkSize(int size) {
+        if (size != 1 && size != 2 && size != 4 && size != 8) {
+            throw new IllegalArgumentException("size: " + size + " (expected: 1, 2, 4 or 8)");
+        }
+    }
+
+    private long readValue(long paddr, int size) {
+        if ((paddr & (size - 1)) == 0) {
+            switch (size) {
+                case 8:
+                    return memory.readLong(paddr);
+                case 4:
+                    return memory.readInt(paddr) & 0xFFFF_FFFFL;
+                default:
+                    break;
+            }
+        }
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            value |= (memory.readByte(paddr + i) & 0xFFL) << (8 * i);
+        }
+        return value;
+    }
+
+    private void writeValue(long paddr, int size, long value) {
+        if ((paddr & (size - 1)) == 0 && size >= 4) {
+            if (size == 8) {
+                memory.writeLong(paddr, value);
+            } else {
+                memory.writeInt(paddr, (int) value);
+            }
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            memory.writeByte(paddr + i, (byte) (value >>> (8 * i)));
+        }
+    }
+
+    /** The physical address a reference reaches, after any fault; −1 when it killed the process. */
+    private long translate(Task t, long vaddr, int access) {
+        references++;
+        int cpu = machine.currentCpu();
+        Tlb tlb = k.tlbs[cpu];
+        if (tlb == null) {
+            tlb = k.tlb(cpu);
+        }
+        if (k.lastPid[cpu] != t.pid) {
+            tlb.switchTo(t.pid);
+            k.lastPid[cpu] = t.pid;
+        }
+        boolean write = (access & Access.WRITE) != 0;
+        long memCost = memoryCost;
+        for (int attempt = 0; ; attempt++) {
+            k.pendingCost += tlbHitCost;
+            long refillsBefore = refills;
+            long e = tlb.lookup(vaddr, access);
+            // counted as the TLB counts its lookups: an entry it held is a hit (whatever the
+            // MMU then makes of it); a software TLB's miss answered by the refill handler is a miss
+            if (e != 0 && refills == refillsBefore) {
+                tlbHits++;
+            } else {
+                tlbMisses++;
+            }
+            if (e != 0 && Pte.permits(e, access)) {
+                if (!write || (e & Pte.D) != 0) {
+                    k.pendingCost += memCost;
+                    return ((e & Pte.PFN_MASK) | (vaddr & Page.OFFSET_MASK));
+                }
+                dirtyRewalks++;
+            }
+            Mm mm = t.mm;
+            k.pt.walk(mm.root, vaddr, write, walk);
+            walks++;
+            walkMemoryReferences += walk.memoryReferences;
+            k.pendingCost += memCost * walk.memoryReferences;
+            long pte = walk.pte;
+            if (pte != 0 && Pte.permits(pte, access)) {
+                tlb.insert(vaddr, access, pte, walk.pageShift);
+                k.pendingCost += memCost;
+                long mask = (1L << walk.pageShift) - 1;
+                return ((pte & Pte.PFN_MASK) & ~mask) | (vaddr & mask);
+            }
+            if (attempt >= 16) {
+                throw new IllegalStateException("pid " + t.pid + ": fault at " + Page.hex(vaddr) + " ("
+                    + Access.letter(access) + ") not resolved after " + attempt + " attempts; entry "
+                    + Pte.describe(k.pt.getPte(mm.root, vaddr)));
+            }
+            if (!faults.handleFault(t, vaddr, access, walk.faultLevel == 0 ? pte : walk.entry, walk.faultLevel)) {
+                return -1;
+            }
+        }
+    }
+
+    void evicted(long vaddr, int asid, long pte) {
+        // x86: the walk keeps A and D in memory; nothing to write back
+    }
+
+    boolean refill(SoftwareTlb tlb, long vaddr, int access) {
+        int pid = k.lastPid[machine.currentCpu()];
+        if (pid == 0) {
+            return false;
+        }
+        Mm mm = k.tasks.get(pid - 1).mm;
+        if (mm == null) {
+            return false;
+        }
+        k.pt.walk(mm.root, vaddr, Access.isWrite(access), walk);
+        walks++;
+        walkMemoryReferences += walk.memoryReferences;
+        k.pendingCost += cost.memory() * walk.memoryReferences;
+        if (walk.pte == 0 || !Pte.permits(walk.pte, access)) {
+            return false;
+        }
+        tlb.writeRandom(vaddr, walk.pte, walk.pageShift);
+        refills++;
+        return true;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.mmkit.paging.mm;
+
+import dev.mmkit.api.machine.Machine;
+import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.machine.VmStat;
+import dev.mmkit.api.tlb.Tlb;
+
+/**
+ * TLB shootdowns, after {@code arch/x86/mm/tlb.c}: {@code flush_tlb_page} drops one
+ * translation of one address space on every CPU whose TLB may hold it (counting local
+ * flushes, remote flushes sent and received as /proc/vmstat does), and {@code flush_tlb_mm}
+ * drops a whole ASID. Every change or removal of a present PTE is followed by one of them.
+ */
+final class TlbFlush {
+    private final LinuxMemoryManager k;
+    private final Machine machine;
+    private final VmStat vmstat;
+
+    TlbFlush(LinuxMemoryManager k) {
+        this.k = k;
+        this.machine = k.machine;
+        this.vmstat = k.vmstat;
+    }
+
+    /** {@code flush_tlb_page} on every CPU: the shootdown that follows a changed or removed PTE. */
+    void flushPage(int pid, long va) {
+        k.tlbShootdowns++;
+        int self = machine.currentCpu();
+        boolean remote = false;
+        Tlb[] tlbs = k.tlbs;
+        for (int cpu = 0; cpu < tlbs.length; cpu++) {
+            Tlb tlb = tlbs[cpu];
+            if (tlb != null) {
+                tlb.invalidatePage(va, pid);
+                if (cpu == self) {
+                    vmstat.inc(VmItem.NR_TLB_LOCAL_FLUSH_ONE);
+                } else {
+                    vmstat.inc(VmItem.NR_TLB_REMOTE_FLUSH_RECEIVED);
+                    remote = true;
+                }
+            }
+        }
+        if (remote) {
+            vmstat.inc(VmItem.NR_TLB_REMOTE_FLUSH);
+        }
+    }
+
+    void flushAsid(int pid) {
+        for (Tlb tlb : k.tlbs) {
+            if (tlb != null) {
+                tlb.invalidateAsid(pid);
+            }
+        }
+        vmstat.inc(VmItem.NR_TLB_LOCAL_FLUSH_ALL);
+    }
+
+    void flushAsidOf(Mm mm) {
+        Task owner = ownerOf(mm);
+        if (owner != null) {
+            flushAsid(owner.pid);
+        }
+    }
+
+    static Task ownerOf(Mm mm) {
+        Task t = mm.owner;
+        return t != null && t.mm == mm ? t : null;
+    }
+}

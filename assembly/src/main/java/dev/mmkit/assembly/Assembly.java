@@ -587,7 +587,8 @@ public final class Assembly implements AutoCloseable {
             Problems p = new Problems();
             p.add(config.getValue(Slot.REPLACEMENT.implPath()).origin(), Slot.REPLACEMENT.implPath(),
                 chosen.get(Slot.REPLACEMENT).describe() + " needs each page's next use (FUTURE), which "
-                    + chosen.get(Slot.WORKLOAD).describe() + " does not provide");
+                    + chosen.get(Slot.WORKLOAD).describe() + " does not provide; replay a trace that carries it"
+                    + " (mmkit.workload.impl = trace, mmkit.workload.trace.format = oracle-general)");
             p.throwIfAny();
         }
         return workload;
@@ -612,6 +613,11 @@ public final class Assembly implements AutoCloseable {
 
         @Override
         public boolean startWriteback(long pfn) {
+            throw new IllegalStateException("no page is resident while the policy is created");
+        }
+
+        @Override
+        public boolean invalidate(long pfn) {
             throw new IllegalStateException("no page is resident while the policy is created");
         }
     };

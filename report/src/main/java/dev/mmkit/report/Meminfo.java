@@ -26,8 +26,15 @@ import java.util.Map;
  *       {@code totalreserve_pages} (Σ min(high watermark, managed), mmkit has no lowmem
  *       reserve), plus the file LRU less min(half of it, Σ low watermarks), plus the
  *       reclaimable slab less min(half of it, Σ low watermarks); never negative.</li>
- *   <li>Cached: {@code NR_FILE_PAGES − SwapCached − Buffers}; Buffers is 0 (no block
- *       devices).</li>
+ *   <li>Cached: {@code NR_FILE_PAGES − SwapCached − Buffers}, as Linux: the page cache
+ *       counts each page of a file in {@code NR_FILE_PAGES} while it holds it, and the swap
+ *       cache counts its pages there too. Buffers is 0: mmkit's files are not on a block
+ *       device, so no page caches a device's blocks ({@code nr_blockdev_pages}).</li>
+ *   <li>Dirty, Writeback: the page cache's {@code NR_DIRTY} (PG_dirty pages) and
+ *       {@code NR_WRITEBACK} (PG_writeback pages, written but not yet completed by the
+ *       flusher's queues); Mapped: {@code NR_MAPPED}, page-cache pages mapped by at least one
+ *       PTE; Active(file), Inactive(file): the page-cache pages in the replacement policy, by
+ *       {@code PG_active}.</li>
  *   <li>LRU lines, Mlocked, Dirty, Writeback, AnonPages, Mapped, Shmem, KernelStack,
  *       PageTables, Bounce: the vmstat states of the same name (mmkit counts every state in
  *       pages, KernelStack too, where Linux keeps NR_KERNEL_STACK_KB).</li>

@@ -99,6 +99,6 @@ class BadConfigurationIT {
             () -> MmkitAssembly.config("mmkit.machine.page-cache.impl = radix-tree").boot());
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(
             "configuration text 1: 1: mmkit.machine.page-cache.impl: Unknown page-cache [radix-tree], known options [")
-            .endsWith("none]"));
+            .endsWith("[none, radix]"));
     }
 }

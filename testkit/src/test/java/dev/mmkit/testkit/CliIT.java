@@ -50,7 +50,7 @@ class CliIT {
             .containsPattern("\\* buddy +dev\\.mmkit\\.buddy +1\\.0\\.0")
             .containsPattern("  random +dev\\.mmkit\\.testplugin +1\\.0\\.0")
             .contains("workload  (mmkit.workload.impl = default)")
-            .contains("page-cache  (mmkit.machine.page-cache.impl = none)");
+            .contains("page-cache  (mmkit.machine.page-cache.impl = radix)");
     }
 
     @Test

@@ -52,7 +52,9 @@ class PluginSelectionIT {
         assertThat(chosen.get(Slot.PAGE_ALLOCATOR).name()).isEqualTo("buddy");
         assertThat(chosen.get(Slot.SLAB).name()).isEqualTo("slub");
         assertThat(chosen.get(Slot.PAGING).name()).isEqualTo("linux");
-        assertThat(chosen).doesNotContainKeys(Slot.PAGE_CACHE, Slot.RECLAIM_WRITEBACK);
+        // the page cache and its writeback daemon are defaults too (pagecache-module)
+        assertThat(chosen.get(Slot.PAGE_CACHE).name()).isEqualTo("radix");
+        assertThat(chosen.get(Slot.RECLAIM_WRITEBACK).name()).isEqualTo("flusher");
         assertThat(chosen.values()).allSatisfy(i -> assertThat(i.location()).startsWith("embedded "));
     }
 }

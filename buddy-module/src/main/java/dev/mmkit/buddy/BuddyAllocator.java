@@ -6,7 +6,9 @@ import dev.mmkit.api.machine.PageFlags;
 import dev.mmkit.api.page.BadPageStateException;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The binary buddy allocator of Linux's {@code mm/page_alloc.c}, zone by zone.
@@ -24,33 +26,36 @@ import java.util.List;
  *       head is the hot end (the frame freed last, allocated first), its tail the cold end.</li>
  * </ul>
  *
- * <h2>State, as a structure of arrays (9 bytes per frame)</h2>
+ * <h2>State: one record of three ints per frame (12 bytes per frame)</h2>
  * <pre>
- *   int[]  links        the free areas' doubly linked lists threaded through the frames:
- *                       next of x at 2x, prev at 2x+1 (one cache line for both). Nodes at
- *                       and above nrFrames are the list heads (one per zone and order), so
- *                       every list is circular with a sentinel
- *   byte[] state        per frame: 0 for a frame inside a block (a tail), else
+ *   int[] node     node x at node[3x .. 3x+2]:  next | prev | state
+ *                  next and prev thread the free areas' doubly linked lists through the
+ *                  frames; nodes at and above nrFrames are the list heads (one per zone
+ *                  and order), so every list is circular with a sentinel. Checking a
+ *                  buddy, unlinking it and marking it touch one record (one cache line
+ *                  for 15 frames in 16), not a line in each of two arrays.
  *
- *        7       6       5      4 ... 0
- *     +-------+-------+-------+-----------+
- *     | ALLOC |  PCP  | FREE  |   order   |
- *     +-------+-------+-------+-----------+
+ *   state:   7       6       5      4 ... 0        0 for a frame inside a block (a tail)
+ *        +-------+-------+-------+-----------+
+ *        | ALLOC |  PCP  | FREE  |   order   |
+ *        +-------+-------+-------+-----------+
  *     ALLOC: head of an allocated block of that order;  FREE: head of a free block on the
  *     free area of that order (Linux's PageBuddy + page_order);  PCP: order-0 frame on a
  *     per-CPU list.
  * </pre>
  * Free block heads also carry {@link PageFlags#PG_BUDDY} in the machine's mem_map.
- * A per-CPU list is not threaded through the frames but kept as a ring of pfns (its own
- * {@code int[]}, a power of two long): the frames of list l are {@code ring[tail .. head-1]}
- * (indices taken modulo the ring's length, {@code head - tail} is the count), so a push or
- * pop at the hot end writes one slot and one index and depends on no frame's links. A full
- * ring doubles; its first length covers {@code max(high, batch)}, so that happens only
- * when the limits are very large.
+ * A per-CPU list ({@link PerCpuPages}) is not threaded through the frames but kept as a
+ * ring of pfns (its own {@code int[]}, a power of two long): the frames of the list are
+ * {@code ring[tail .. head-1]} (indices taken modulo the ring's length, {@code head - tail}
+ * is the count), so a push or pop at the hot end writes one slot and one index and depends
+ * on no frame's links. A full ring doubles; its first length covers {@code max(high, batch)},
+ * so that happens only when the limits are very large.
  *
  * <h2>Algorithm: allocate a block of order k ({@code __rmqueue_smallest}, {@code expand})</h2>
  * <ol>
- *   <li>Find the smallest order j &ge; k whose free area is not empty; take its first block.</li>
+ *   <li>Find the smallest order j &ge; k whose free area is not empty; take its first block.
+ *       Each zone keeps one bit per order, set while that free area is not empty, so j is
+ *       the lowest set bit at or above k (one bit scan, instead of probing the lists).</li>
  *   <li>{@code expand(low = k, high = j)}: while j &gt; k, halve the block: j--, and put the
  *       upper half (at pfn + 2^j) on free area j. The lower 2^k frames are the result.</li>
  * </ol>
@@ -73,7 +78,10 @@ import java.util.List;
  * refilled with {@code batch} frames from the free areas, each appended at the tail
  * ({@code rmqueue_bulk}). Order-0 frees push onto the head; when the list reaches
  * {@code high}, {@code batch} frames from its tail (the coldest) go back to the free areas
- * ({@code free_pcppages_bulk}).
+ * ({@code free_pcppages_bulk}). Pages on the lists are not free pages of the zone
+ * ({@code NR_FREE_PAGES} excludes them, as in Linux), so popping one changes no zone count:
+ * {@link #rmqueuePcpFast} is the whole order-0 allocation once the caller has checked the
+ * zone's watermark, and only an empty list takes the general path.
  * Defaults follow Linux 4.5's {@code zone_batchsize}: batch = managed/1024 capped at 1 MiB
  * of pages, divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1};
  * high = 6 * batch. {@code pcp.high = 0} turns the lists off.
@@ -93,47 +101,66 @@ final class BuddyAllocator extends ZonedPageAllocator {
     private static final int PCP = 0x40;
     private static final int ALLOC = 0x80;
 
-    /** next and prev of each list node, side by side: links[2 * x] = next, links[2 * x + 1] = prev. */
-    private final int[] links;
-    private final byte[] state;
+    /** Ints per node record, and the offsets of its fields. */
+    private static final int NODE = 3;
+    private static final int NEXT = 0;
+    private static final int PREV = 1;
+    private static final int STATE = 2;
+
+    /** The node records: frames, then the free areas' list heads. */
+    private final int[] node;
     /** free_area[order].nr_free per zone: index z * maxOrder + order. */
     private final long[] nrFree;
+    /** Per zone: bit k set when free area k is not empty, so that the smallest one of order &ge; k is one bit scan away. */
+    private final int[] nonEmpty = new int[NR_ZONES];
     private final int freeAreaBase;
     private final int nrCpus;
-    /** Per-CPU lists, index z * nrCpus + cpu: each a ring of pfns, a power of two long. */
-    private final int[][] pcpRing;
-    /** Per list: the ring index (before masking) one past the hot end; the next push goes there. */
-    private final int[] pcpHead;
-    /** Per list: the ring index (before masking) of the cold end; head - tail is the count. */
-    private final int[] pcpTail;
+    /** Per-CPU lists, index z * nrCpus + cpu. */
+    private final PerCpuPages[] pcp;
     private final int[] pcpHigh = new int[NR_ZONES];
     private final int[] pcpBatch = new int[NR_ZONES];
     private final boolean lazy;
-    /** Blocks parked unmerged since the zone's last coalescing. */
+    /** Per zone: blocks parked unmerged since the zone's last coalescing. */
     private final long[] parked = new long[NR_ZONES];
+    /** Per zone: frees parked without merging, merges done later, coalescing passes. */
+    private final long[] deferredFrees = new long[NR_ZONES];
+    private final long[] deferredMerges = new long[NR_ZONES];
+    private final long[] coalesceRuns = new long[NR_ZONES];
 
-    private long deferredFrees;
-    private long deferredMerges;
-    private long coalesceRuns;
+    /**
+     * One CPU's list of free order-0 frames of one zone ({@code struct per_cpu_pages}): a
+     * ring of pfns; {@code head} is one past the hot end (the next push goes there),
+     * {@code tail} the cold end; {@code head - tail} is the count.
+     */
+    private static final class PerCpuPages {
+        int[] ring;
+        int head;
+        int tail;
+
+        PerCpuPages(int length) {
+            ring = new int[length];
+        }
+
+        int count() {
+            return head - tail;
+        }
+    }
 
     BuddyAllocator(Machine machine, AllocatorSettings settings, ZoneLayout layout) {
         super(machine, settings, layout);
-        if (nrFrames > Integer.MAX_VALUE / 2 - 4096) {
-            throw new IllegalArgumentException("nrFrames: " + nrFrames + " (expected: at most " + (Integer.MAX_VALUE / 2 - 4096) + " for buddy)");
+        if (nrFrames > Integer.MAX_VALUE / NODE - 4096) {
+            throw new IllegalArgumentException("nrFrames: " + nrFrames + " (expected: at most " + (Integer.MAX_VALUE / NODE - 4096) + " for buddy)");
         }
         int frames = (int) nrFrames;
         this.nrCpus = machine.nrCpus();
         this.freeAreaBase = frames;
         int heads = NR_ZONES * maxOrder;
-        this.links = new int[2 * (frames + heads)];
-        this.state = new byte[frames];
+        this.node = new int[NODE * (frames + heads)];
         this.nrFree = new long[NR_ZONES * maxOrder];
-        this.pcpRing = new int[NR_ZONES * nrCpus][];
-        this.pcpHead = new int[NR_ZONES * nrCpus];
-        this.pcpTail = new int[NR_ZONES * nrCpus];
+        this.pcp = new PerCpuPages[NR_ZONES * nrCpus];
         for (int h = frames; h < frames + heads; h++) {
-            links[2 * h] = h;
-            links[2 * h + 1] = h;
+            node[NODE * h + NEXT] = h;
+            node[NODE * h + PREV] = h;
         }
         this.lazy = settings.lazyMerge;
         for (int z = 0; z < NR_ZONES; z++) {
@@ -144,7 +171,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
             pcpBatch[z] = high == 0 ? 0 : Math.max(1, batch);
             pcpHigh[z] = high;
             for (int cpu = 0; cpu < nrCpus; cpu++) {
-                pcpRing[z * nrCpus + cpu] = new int[ringLength(Math.max(high, pcpBatch[z]))];
+                pcp[z * nrCpus + cpu] = new PerCpuPages(ringLength(Math.max(high, pcpBatch[z])));
             }
             freeAllMemory(z);
         }
@@ -186,6 +213,24 @@ final class BuddyAllocator extends ZonedPageAllocator {
         }
     }
 
+    // ---- node records ------------------------------------------------------------------
+
+    private int next(int x) {
+        return node[NODE * x + NEXT];
+    }
+
+    private int prev(int x) {
+        return node[NODE * x + PREV];
+    }
+
+    private int state(long pfn) {
+        return node[NODE * (int) pfn + STATE];
+    }
+
+    private void setState(int pfn, int state) {
+        node[NODE * pfn + STATE] = state;
+    }
+
     // ---- free lists --------------------------------------------------------------------
 
     private int freeArea(int z, int order) {
@@ -194,31 +239,46 @@ final class BuddyAllocator extends ZonedPageAllocator {
 
     private void addToFreeArea(int pfn, int z, int order) {
         int head = freeArea(z, order);
-        int first = links[2 * head];
-        links[2 * pfn] = first;
-        links[2 * pfn + 1] = head;
-        links[2 * first + 1] = pfn;
-        links[2 * head] = pfn;
-        state[pfn] = (byte) (FREE | order);
+        int first = next(head);
+        int at = NODE * pfn;
+        node[at + NEXT] = first;
+        node[at + PREV] = head;
+        node[at + STATE] = FREE | order;
+        node[NODE * first + PREV] = pfn;
+        node[NODE * head + NEXT] = pfn;
         nrFree[z * maxOrder + order]++;
+        nonEmpty[z] |= 1 << order;
         memMap.setFlag(pfn, PageFlags.PG_BUDDY);
     }
 
     private void delFromFreeArea(int pfn, int z, int order) {
-        unlink(pfn);
-        state[pfn] = 0;
-        nrFree[z * maxOrder + order]--;
+        int at = NODE * pfn;
+        int n = node[at + NEXT];
+        int p = node[at + PREV];
+        node[at + STATE] = 0;
+        node[NODE * p + NEXT] = n;
+        node[NODE * n + PREV] = p;
+        if (--nrFree[z * maxOrder + order] == 0) {
+            nonEmpty[z] &= ~(1 << order);
+        }
         memMap.clearFlag(pfn, PageFlags.PG_BUDDY);
     }
 
-    private void unlink(int pfn) {
-        int n = links[2 * pfn];
-        int p = links[2 * pfn + 1];
-        links[2 * p] = n;
-        links[2 * n + 1] = p;
-    }
-
     // ---- allocation --------------------------------------------------------------------
+
+    @Override
+    protected long rmqueuePcpFast(int z) {
+        PerCpuPages list = pcp[nrCpus == 1 ? z : z * nrCpus + machine.currentCpu()];
+        int head = list.head;
+        if (head == list.tail) {
+            return NO_PAGE;
+        }
+        list.head = --head;
+        int[] ring = list.ring;
+        int pfn = ring[head & (ring.length - 1)];
+        node[NODE * pfn + STATE] = ALLOC;
+        return pfn;
+    }
 
     @Override
     protected long rmqueue(int z, int order) {
@@ -229,7 +289,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
             pfn = rmqueueBuddy(z, order);
         }
         if (pfn >= 0) {
-            state[pfn] = (byte) (ALLOC | order);
+            setState(pfn, ALLOC | order);
         }
         return pfn;
     }
@@ -244,20 +304,22 @@ final class BuddyAllocator extends ZonedPageAllocator {
         return pfn;
     }
 
-    /** {@code __rmqueue_smallest}. */
+    /**
+     * {@code __rmqueue_smallest}: the first block of the smallest non-empty free area of
+     * order &ge; {@code order}, found in the zone's {@link #nonEmpty} bits rather than by
+     * walking the areas one by one (the same block either way).
+     */
     private int rmqueueSmallest(int z, int order) {
-        for (int current = order; current < maxOrder; current++) {
-            int head = freeArea(z, current);
-            int pfn = links[2 * head];
-            if (pfn == head) {
-                continue;
-            }
-            delFromFreeArea(pfn, z, current);
-            expand(z, pfn, order, current);
-            freePages[z] -= 1L << order;
-            return pfn;
+        int candidates = nonEmpty[z] & (-1 << order);
+        if (candidates == 0) {
+            return -1;
         }
-        return -1;
+        int current = Integer.numberOfTrailingZeros(candidates);
+        int pfn = next(freeArea(z, current));
+        delFromFreeArea(pfn, z, current);
+        expand(z, pfn, order, current);
+        freePages[z] -= 1L << order;
+        return pfn;
     }
 
     /** {@code expand(zone, page, low, high)}: gives back the upper halves while splitting. */
@@ -270,65 +332,57 @@ final class BuddyAllocator extends ZonedPageAllocator {
         }
     }
 
-    /** {@code rmqueue_pcplist}: pops the head of the current CPU's list. */
+    /** {@code rmqueue_pcplist}: pops the head of the current CPU's list, refilling an empty one. */
     private int rmqueuePcplist(int z) {
-        int list = z * nrCpus + machine.currentCpu();
-        int head = pcpHead[list];
-        if (head == pcpTail[list]) {
+        PerCpuPages list = pcp[z * nrCpus + machine.currentCpu()];
+        if (list.count() == 0) {
             rmqueueBulk(z, list, pcpBatch[z]);
-            head = pcpHead[list];
-            if (head == pcpTail[list]) {
+            if (list.count() == 0) {
                 return -1;
             }
         }
-        int[] ring = pcpRing[list];
-        pcpHead[list] = --head;
-        return ring[head & (ring.length - 1)];
+        int head = --list.head;
+        return list.ring[head & (list.ring.length - 1)];
     }
 
     /** {@code rmqueue_bulk}: moves up to {@code count} order-0 frames to the tail of a per-CPU list. */
-    private void rmqueueBulk(int z, int list, int count) {
+    private void rmqueueBulk(int z, PerCpuPages list, int count) {
         for (int i = 0; i < count; i++) {
             int pfn = rmqueueBuddy(z, 0);
             if (pfn < 0) {
                 return;
             }
-            int[] ring = pcpCount(list) == pcpRing[list].length ? growRing(list) : pcpRing[list];
-            int tail = pcpTail[list] - 1;
-            ring[tail & (ring.length - 1)] = pfn;
-            pcpTail[list] = tail;
-            state[pfn] = (byte) PCP;
+            if (list.count() == list.ring.length) {
+                growRing(list);
+            }
+            int tail = --list.tail;
+            list.ring[tail & (list.ring.length - 1)] = pfn;
+            setState(pfn, PCP);
         }
-    }
-
-    /** Frames on per-CPU list {@code list}. */
-    private int pcpCount(int list) {
-        return pcpHead[list] - pcpTail[list];
     }
 
     /** Doubles a full ring, keeping every frame at its index (modulo the new length). */
-    private int[] growRing(int list) {
-        int[] old = pcpRing[list];
+    private static void growRing(PerCpuPages list) {
+        int[] old = list.ring;
         int[] ring = new int[2 * old.length];
-        for (int i = pcpTail[list]; i != pcpHead[list]; i++) {
+        for (int i = list.tail; i != list.head; i++) {
             ring[i & (ring.length - 1)] = old[i & (old.length - 1)];
         }
-        pcpRing[list] = ring;
-        return ring;
+        list.ring = ring;
     }
 
     // ---- freeing -----------------------------------------------------------------------
 
     @Override
     protected void checkAllocated(int z, long pfn, int order) {
-        if ((state[(int) pfn] & 0xff) != (ALLOC | order)) {
+        if (state(pfn) != (ALLOC | order)) {
             throw badFree(z, pfn, order);
         }
     }
 
     /** Why freeing {@code pfn} with {@code order} is wrong ({@code bad_page}). */
     private BadPageStateException badFree(int z, long pfn, int order) {
-        int s = state[(int) pfn] & 0xff;
+        int s = state(pfn);
         if ((s & ALLOC) != 0) {
             return new BadPageStateException(pfn, order, "allocated with order " + (s & ORDER_MASK));
         }
@@ -341,7 +395,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
         long head = freeBlockContaining(z, pfn);
         if (head >= 0) {
             return new BadPageStateException(pfn, order, "already free (inside the free block of order "
-                + (state[(int) head] & ORDER_MASK) + " at " + Page.hex(head) + ")");
+                + (state(head) & ORDER_MASK) + " at " + Page.hex(head) + ")");
         }
         if ((pfn & ((1L << order) - 1)) != 0) {
             return new BadPageStateException(pfn, order, "not allocated (not aligned to the order)");
@@ -352,7 +406,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
     private long freeBlockContaining(int z, long pfn) {
         for (int order = 1; order < maxOrder; order++) {
             long head = pfn & -(1L << order);
-            if (head >= zoneStart[z] && (state[(int) head] & 0xff) == (FREE | order)) {
+            if (head >= zoneStart[z] && state(head) == (FREE | order)) {
                 return head;
             }
         }
@@ -363,34 +417,36 @@ final class BuddyAllocator extends ZonedPageAllocator {
     protected void release(int z, long pfn, int order) {
         int p = (int) pfn;
         if (order == 0 && pcpHigh[z] > 0) {
-            freeToPcplist(z, p);
+            freeUnrefPage(z, p);
         } else {
-            state[p] = 0;
+            setState(p, 0);
             freeOnePage(z, p, order);
         }
     }
 
     /** {@code free_unref_page} / {@code free_hot_cold_page}: push on the current CPU's list. */
-    private void freeToPcplist(int z, int pfn) {
-        int list = z * nrCpus + machine.currentCpu();
-        int head = pcpHead[list];
-        int[] ring = head - pcpTail[list] == pcpRing[list].length ? growRing(list) : pcpRing[list];
+    private void freeUnrefPage(int z, int pfn) {
+        PerCpuPages list = pcp[nrCpus == 1 ? z : z * nrCpus + machine.currentCpu()];
+        int head = list.head;
+        if (head - list.tail == list.ring.length) {
+            growRing(list);
+        }
+        int[] ring = list.ring;
         ring[head & (ring.length - 1)] = pfn;
-        pcpHead[list] = ++head;
-        state[pfn] = (byte) PCP;
-        if (head - pcpTail[list] >= pcpHigh[z]) {
+        list.head = ++head;
+        node[NODE * pfn + STATE] = PCP;
+        if (head - list.tail >= pcpHigh[z]) {
             freePcppagesBulk(z, list, pcpBatch[z]);
         }
     }
 
     /** {@code free_pcppages_bulk}: returns {@code count} frames from the list's cold tail. */
-    private void freePcppagesBulk(int z, int list, int count) {
-        int[] ring = pcpRing[list];
-        for (int i = 0; i < count && pcpCount(list) > 0; i++) {
-            int tail = pcpTail[list];
+    private void freePcppagesBulk(int z, PerCpuPages list, int count) {
+        int[] ring = list.ring;
+        for (int i = 0; i < count && list.count() > 0; i++) {
+            int tail = list.tail++;
             int pfn = ring[tail & (ring.length - 1)];
-            pcpTail[list] = tail + 1;
-            state[pfn] = 0;
+            setState(pfn, 0);
             freeOnePage(z, pfn, 0);
         }
     }
@@ -401,14 +457,15 @@ final class BuddyAllocator extends ZonedPageAllocator {
         if (lazy) {
             addToFreeArea(pfn, z, order);
             parked[z]++;
-            deferredFrees++;
+            deferredFrees[z]++;
             return;
         }
-        long start = zoneStart[z];
-        long end = zoneEnd[z];
-        while (order < maxOrder - 1) {
+        int start = (int) zoneStart[z];
+        int end = (int) zoneEnd[z];
+        int last = maxOrder - 1;
+        while (order < last) {
             int buddy = pfn ^ (1 << order);
-            if (buddy < start || buddy >= end || state[buddy] != (byte) (FREE | order)) {
+            if (buddy < start || buddy >= end || node[NODE * buddy + STATE] != (FREE | order)) {
                 break;
             }
             delFromFreeArea(buddy, z, order);
@@ -422,8 +479,8 @@ final class BuddyAllocator extends ZonedPageAllocator {
     public void drainPerCpuLists() {
         for (int z = 0; z < NR_ZONES; z++) {
             for (int cpu = 0; cpu < nrCpus; cpu++) {
-                int list = z * nrCpus + cpu;
-                freePcppagesBulk(z, list, pcpCount(list));
+                PerCpuPages list = pcp[z * nrCpus + cpu];
+                freePcppagesBulk(z, list, list.count());
             }
         }
     }
@@ -441,23 +498,23 @@ final class BuddyAllocator extends ZonedPageAllocator {
 
     /** Merges every pair of free buddies in zone {@code z}, order by order from 0 up. */
     private void coalesce(int z) {
-        coalesceRuns++;
+        coalesceRuns[z]++;
         long start = zoneStart[z];
         long end = zoneEnd[z];
         for (int order = 0; order < maxOrder - 1; order++) {
             int head = freeArea(z, order);
-            int pfn = links[2 * head];
+            int pfn = next(head);
             while (pfn != head) {
-                int after = links[2 * pfn];
+                int after = next(pfn);
                 int buddy = pfn ^ (1 << order);
-                if (buddy >= start && buddy < end && state[buddy] == (byte) (FREE | order)) {
+                if (buddy >= start && buddy < end && state(buddy) == (FREE | order)) {
                     if (after == buddy) {
-                        after = links[2 * buddy];
+                        after = next(buddy);
                     }
                     delFromFreeArea(pfn, z, order);
                     delFromFreeArea(buddy, z, order);
                     addToFreeArea(pfn & buddy, z, order + 1);
-                    deferredMerges++;
+                    deferredMerges[z]++;
                 }
                 pfn = after;
             }
@@ -465,19 +522,27 @@ final class BuddyAllocator extends ZonedPageAllocator {
         parked[z] = 0;
     }
 
-    /** Frees that were parked without merging ({@code merge = lazy}). */
+    /** Frees that were parked without merging ({@code merge = lazy}), all zones. */
     long deferredFrees() {
-        return deferredFrees;
+        return sum(deferredFrees);
     }
 
-    /** Merges done later by coalescing. */
+    /** Merges done later by coalescing, all zones. */
     long deferredMerges() {
-        return deferredMerges;
+        return sum(deferredMerges);
     }
 
-    /** Coalescing passes run (on demand or by the timer). */
+    /** Coalescing passes run (on demand or by the timer), all zones. */
     long coalesceRuns() {
-        return coalesceRuns;
+        return sum(coalesceRuns);
+    }
+
+    private static long sum(long[] perZone) {
+        long sum = 0;
+        for (long n : perZone) {
+            sum += n;
+        }
+        return sum;
     }
 
     // ---- views -------------------------------------------------------------------------
@@ -486,9 +551,27 @@ final class BuddyAllocator extends ZonedPageAllocator {
     @Override
     public String toString() {
         return "buddy max-order " + maxOrder + ", merge " + (lazy ? "lazy" : "eager") + ", free "
-            + (freePages[0] + freePages[1] + freePages[2]) + " pages, deferred frees " + deferredFrees
-            + ", deferred merges " + deferredMerges + ", coalesce runs " + coalesceRuns + ", failed allocations "
+            + (freePages[0] + freePages[1] + freePages[2]) + " pages, deferred frees " + deferredFrees()
+            + ", deferred merges " + deferredMerges() + ", coalesce runs " + coalesceRuns() + ", failed allocations "
             + allocFailures();
+    }
+
+    /**
+     * With {@code merge = lazy}, the zone's deferred work as extra {@code /proc/zoneinfo}
+     * lines: {@code buddy_deferred_frees} (frees parked unmerged), {@code buddy_deferred_merges}
+     * (merges done later by coalescing) and {@code buddy_coalesce_runs}. Eager merging defers
+     * nothing and adds no line.
+     */
+    @Override
+    protected Map<String, Long> allocatorStats(int z) {
+        if (!lazy) {
+            return Map.of();
+        }
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("buddy_deferred_frees", deferredFrees[z]);
+        stats.put("buddy_deferred_merges", deferredMerges[z]);
+        stats.put("buddy_coalesce_runs", coalesceRuns[z]);
+        return stats;
     }
 
     @Override
@@ -500,7 +583,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
     protected long perCpuPages(int z) {
         long sum = 0;
         for (int cpu = 0; cpu < nrCpus; cpu++) {
-            sum += pcpCount(z * nrCpus + cpu);
+            sum += pcp[z * nrCpus + cpu].count();
         }
         return sum;
     }
@@ -515,9 +598,9 @@ final class BuddyAllocator extends ZonedPageAllocator {
         return pcpBatch[z];
     }
 
-    /** Bytes of per-frame state this allocator keeps (next, prev, state). */
+    /** Bytes of per-frame state this allocator keeps (one node record: next, prev, state). */
     static int bytesPerFrame() {
-        return Integer.BYTES + Integer.BYTES + Byte.BYTES;
+        return NODE * Integer.BYTES;
     }
 
     /**
@@ -528,7 +611,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
         List<long[]> blocks = new ArrayList<>();
         long pfn = zoneStart[z];
         while (pfn < zoneEnd[z]) {
-            int s = state[(int) pfn] & 0xff;
+            int s = state(pfn);
             int order = s & ORDER_MASK;
             int kind = (s & FREE) != 0 ? 0 : (s & ALLOC) != 0 ? 1 : (s & PCP) != 0 ? 2 : -1;
             if (kind < 0) {
@@ -553,10 +636,10 @@ final class BuddyAllocator extends ZonedPageAllocator {
         for (int order = 0; order < maxOrder; order++) {
             int head = freeArea(z, order);
             long count = 0;
-            for (int pfn = links[2 * head], before = head; pfn != head; before = pfn, pfn = links[2 * pfn]) {
-                if (links[2 * pfn + 1] != before) {
+            for (int pfn = next(head), before = head; pfn != head; before = pfn, pfn = next(pfn)) {
+                if (prev(pfn) != before) {
                     throw new IllegalStateException(zone + ": free area " + order + ": page " + Page.hex(pfn)
-                        + " links back to " + Page.hex(links[2 * pfn + 1]) + " (expected: " + Page.hex(before) + ")");
+                        + " links back to " + Page.hex(prev(pfn)) + " (expected: " + Page.hex(before) + ")");
                 }
                 if (++count > end - start) {
                     throw new IllegalStateException(zone + ": free area " + order + " holds more than the zone's "
@@ -570,14 +653,14 @@ final class BuddyAllocator extends ZonedPageAllocator {
                 if ((pfn & (size - 1)) != 0) {
                     throw new IllegalStateException(zone + ": free block " + Page.hex(pfn) + " not aligned to its order " + order);
                 }
-                if ((state[pfn] & 0xff) != (FREE | order)) {
+                if (state(pfn) != (FREE | order)) {
                     throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " on free area " + order
-                        + " has state 0x" + Integer.toHexString(state[pfn] & 0xff) + " (expected: free, order " + order + ")");
+                        + " has state 0x" + Integer.toHexString(state(pfn)) + " (expected: free, order " + order + ")");
                 }
                 claim(zone, covered, heads, pfn, size, "free area " + order);
                 if (!lazy && order < maxOrder - 1) {
                     int buddy = pfn ^ (1 << order);
-                    if (buddy >= start && buddy < end && state[buddy] == (byte) (FREE | order)) {
+                    if (buddy >= start && buddy < end && state(buddy) == (FREE | order)) {
                         throw new IllegalStateException(zone + ": free buddies " + Page.hex(Math.min(pfn, buddy)) + " and "
                             + Page.hex(Math.max(pfn, buddy)) + " of order " + order + " not merged");
                     }
@@ -585,6 +668,10 @@ final class BuddyAllocator extends ZonedPageAllocator {
                 if (!memMap.testFlag(pfn, PageFlags.PG_BUDDY)) {
                     throw new IllegalStateException(zone + ": free block " + Page.hex(pfn) + " lacks PG_buddy");
                 }
+            }
+            if ((count > 0) != ((nonEmpty[z] & (1 << order)) != 0)) {
+                throw new IllegalStateException(zone + ": free area " + order + " holds " + count
+                    + " blocks but its non-empty bit is " + ((nonEmpty[z] >>> order) & 1));
             }
             if (count != nrFree[z * maxOrder + order]) {
                 throw new IllegalStateException(zone + ": nr_free[" + order + "] = " + nrFree[z * maxOrder + order]
@@ -597,21 +684,21 @@ final class BuddyAllocator extends ZonedPageAllocator {
         }
         long perCpu = 0;
         for (int cpu = 0; cpu < nrCpus; cpu++) {
-            int list = z * nrCpus + cpu;
-            int[] ring = pcpRing[list];
-            int count = pcpCount(list);
+            PerCpuPages list = pcp[z * nrCpus + cpu];
+            int[] ring = list.ring;
+            int count = list.count();
             if (count < 0 || count > ring.length || Integer.bitCount(ring.length) != 1) {
-                throw new IllegalStateException(zone + ": per-CPU list of cpu " + cpu + " is broken: head " + pcpHead[list]
-                    + ", tail " + pcpTail[list] + ", ring of " + ring.length);
+                throw new IllegalStateException(zone + ": per-CPU list of cpu " + cpu + " is broken: head " + list.head
+                    + ", tail " + list.tail + ", ring of " + ring.length);
             }
-            for (int i = pcpTail[list]; i != pcpHead[list]; i++) {
+            for (int i = list.tail; i != list.head; i++) {
                 int pfn = ring[i & (ring.length - 1)];
                 if (pfn < start || pfn >= end) {
                     throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " on cpu " + cpu + "'s list is outside the zone");
                 }
-                if ((state[pfn] & 0xff) != PCP) {
+                if (state(pfn) != PCP) {
                     throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " on cpu " + cpu
-                        + "'s list has state 0x" + Integer.toHexString(state[pfn] & 0xff));
+                        + "'s list has state 0x" + Integer.toHexString(state(pfn)));
                 }
                 claim(zone, covered, heads, pfn, 1, "cpu " + cpu + "'s list");
             }
@@ -619,7 +706,7 @@ final class BuddyAllocator extends ZonedPageAllocator {
         }
         long allocated = 0;
         for (long pfn = start; pfn < end; pfn++) {
-            int s = state[(int) pfn] & 0xff;
+            int s = state(pfn);
             if ((s & ALLOC) != 0) {
                 int order = s & ORDER_MASK;
                 long size = 1L << order;
@@ -635,9 +722,9 @@ final class BuddyAllocator extends ZonedPageAllocator {
             }
         }
         for (int pfn = covered.nextSetBit((int) start); pfn >= 0 && pfn < end; pfn = covered.nextSetBit(pfn + 1)) {
-            if (!heads.get(pfn) && state[pfn] != 0) {
+            if (!heads.get(pfn) && state(pfn) != 0) {
                 throw new IllegalStateException(zone + ": page " + Page.hex(pfn) + " inside a block has state 0x"
-                    + Integer.toHexString(state[pfn] & 0xff));
+                    + Integer.toHexString(state(pfn)));
             }
         }
         if (free + allocated + perCpu != end - start) {

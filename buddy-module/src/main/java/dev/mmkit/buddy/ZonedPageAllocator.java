@@ -15,6 +15,7 @@ import dev.mmkit.api.page.Zone;
 import dev.mmkit.api.page.ZoneType;
 import dev.mmkit.api.reclaim.ReclaimDaemon;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every zoned page allocator of this bundle shares: the zones, the zone fallback
@@ -25,6 +26,11 @@ import java.util.List;
  *
  * <h2>The allocation path ({@code __alloc_pages_nodemask}, Linux 4.5)</h2>
  * <ol>
+ *   <li>Order 0 first tries the per-CPU fast path: if the first populated zone of the
+ *       zonelist passes its <b>low</b> watermark and the subclass has a page at hand
+ *       ({@link #rmqueuePcpFast}, the buddy's per-CPU list), that page is the answer. This is
+ *       exactly what step 2 would do in that case (the same zone, the same watermark test,
+ *       the same page), minus the walk; anything else goes on to step 2.</li>
  *   <li>Fast path: walk the zonelist of {@link Gfp#zone(int)} (a table, {@link #ZONELIST})
  *       and take from the first zone whose free pages stay above its <b>low</b> watermark.</li>
  *   <li>Slow path: wake kswapd ({@link ReclaimDaemon#wakeup}) for every zone of the list
@@ -90,6 +96,8 @@ public abstract class ZonedPageAllocator implements PageAllocator {
     /** {min, low, high} of zone z at 3z .. 3z+2. */
     private final long[] wmark = new long[NR_ZONES * 3];
     private final int reclaimRetries;
+    /** Per preferred zone (a {@link #ZONELIST} index): the first populated zone of its list, or the list's first if none is. */
+    private final int[] firstPopulated = new int[NR_ZONES];
     private final List<ZoneView> zones;
 
     private ReclaimDaemon reclaimDaemon;
@@ -121,6 +129,15 @@ public abstract class ZonedPageAllocator implements PageAllocator {
             System.arraycopy(marks, 0, wmark, 3 * z, 3);
         }
         this.reclaimRetries = settings.reclaimRetries;
+        for (int preferred = 0; preferred < NR_ZONES; preferred++) {
+            int[] zonelist = ZONELIST[preferred];
+            firstPopulated[preferred] = zonelist[0];
+            for (int i = zonelist.length - 1; i >= 0; i--) {
+                if (zoneEnd[zonelist[i]] > zoneStart[zonelist[i]]) {
+                    firstPopulated[preferred] = zonelist[i];
+                }
+            }
+        }
         ZoneView[] views = new ZoneView[NR_ZONES];
         for (int z = 0; z < NR_ZONES; z++) {
             views[z] = new ZoneView(z);
@@ -132,6 +149,16 @@ public abstract class ZonedPageAllocator implements PageAllocator {
 
     /** Takes a block of 2^order frames from zone {@code z}; {@link #NO_PAGE} if it has none. */
     protected abstract long rmqueue(int z, int order);
+
+    /**
+     * The order-0 fast path: a frame of zone {@code z} that is at hand without touching the
+     * zone's free structure and without changing its free count (the buddy's per-CPU list),
+     * marked allocated; {@link #NO_PAGE} if there is none, and then nothing changed. The zone
+     * has passed its low watermark. Allocators without such a cache keep this default.
+     */
+    protected long rmqueuePcpFast(int z) {
+        return NO_PAGE;
+    }
 
     /** Throws {@link BadPageStateException} unless {@code pfn} heads an allocated block of {@code order}. */
     protected abstract void checkAllocated(int z, long pfn, int order);
@@ -155,6 +182,11 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         return 0;
     }
 
+    /** The allocator's own counters for zone {@code z} ({@link Zone#allocatorStats()}); none by default. */
+    protected Map<String, Long> allocatorStats(int z) {
+        return Map.of();
+    }
+
     /** Re-derives zone {@code z}'s invariants; throws {@link IllegalStateException}. */
     protected abstract void verifyZone(int z);
 
@@ -162,6 +194,23 @@ public abstract class ZonedPageAllocator implements PageAllocator {
 
     @Override
     public final long allocPages(int gfp, int order) {
+        if (order == 0) {
+            int z = firstPopulated[gfpZone(gfp)];
+            // __zone_watermark_ok(z, 0, low, 0): free - (2^0 - 1) > low
+            if (freePages[z] > wmark[3 * z + ALLOC_WMARK_LOW]) {
+                long pfn = rmqueuePcpFast(z);
+                if (pfn >= 0) {
+                    vmstat.add(PGALLOC[z], 1);
+                    prepNewPage(pfn, 0, gfp);
+                    return pfn;
+                }
+            }
+        }
+        return allocPagesNodemask(gfp, order);
+    }
+
+    /** {@code __alloc_pages_nodemask} without the order-0 fast path. */
+    private long allocPagesNodemask(int gfp, int order) {
         if (order < 0 || order >= maxOrder) {
             throw badOrder(order);
         }
@@ -472,6 +521,11 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         @Override
         public int perCpuBatch() {
             return ZonedPageAllocator.this.perCpuBatch(z);
+        }
+
+        @Override
+        public Map<String, Long> allocatorStats() {
+            return ZonedPageAllocator.this.allocatorStats(z);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.mmkit.buddy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.page.Zone;
@@ -56,6 +57,43 @@ class LazyMergeTest {
         assertThat(zone.nrFree(1)).isZero();
         assertThat(zone.nrFree(4)).isEqualTo(1);
         buddy.verify();
+    }
+
+    @Test
+    void eachZoneShowsItsOwnDeferredWorkForZoneinfo() {
+        StandaloneMachine machine = TestMachines.machine("mmkit.machine { memory.size = 64KiB,"
+            + " zones = [{ name = DMA, size = 32KiB }, { name = Normal }], page-allocator { max-order = 4,"
+            + " min-free-kbytes = 0, pcp.high = 0, merge = lazy, lazy-coalesce-period = 1ms } }", null);
+        BuddyAllocator buddy = TestMachines.buddy(machine);
+        Zone dma = buddy.zones().get(0);
+        Zone normal = buddy.zones().get(1);
+        buddy.allocPages(Gfp.GFP_DMA, 0);
+        long[] pages = new long[8];
+        for (int i = 0; i < 8; i++) {
+            pages[i] = buddy.allocPages(Gfp.GFP_KERNEL, 0);
+            assertThat(buddy.zoneOf(pages[i])).isSameAs(normal);
+        }
+        for (long pfn : pages) {
+            buddy.freePages(pfn, 0);
+        }
+        assertThat(normal.allocatorStats()).containsExactly(entry("buddy_deferred_frees", 8L),
+            entry("buddy_deferred_merges", 0L), entry("buddy_coalesce_runs", 0L));
+        // the timer coalesces Normal's 8 single pages: 4 + 2 + 1 merges into one order-3 block
+        machine.clock().advance(1_000_000);
+        assertThat(normal.nrFree(3)).isEqualTo(1);
+        assertThat(normal.allocatorStats()).containsExactly(entry("buddy_deferred_frees", 8L),
+            entry("buddy_deferred_merges", 7L), entry("buddy_coalesce_runs", 1L));
+        // DMA deferred nothing
+        assertThat(dma.allocatorStats()).containsExactly(entry("buddy_deferred_frees", 0L),
+            entry("buddy_deferred_merges", 0L), entry("buddy_coalesce_runs", 0L));
+        assertThat(buddy.deferredMerges()).isEqualTo(7);
+        buddy.verify();
+    }
+
+    @Test
+    void eagerMergeAddsNoZoneinfoLine() {
+        BuddyAllocator buddy = TestMachines.buddy(TestMachines.plain(16, 5));
+        assertThat(buddy.zones().get(1).allocatorStats()).isEmpty();
     }
 
     @Test

@@ -69,6 +69,6 @@ class SettingsTest {
 
     @Test
     void stateIsAtMostSixteenBytesPerFrame() {
-        assertThat(BuddyAllocator.bytesPerFrame()).isEqualTo(9).isLessThanOrEqualTo(16);
+        assertThat(BuddyAllocator.bytesPerFrame()).isEqualTo(12).isLessThanOrEqualTo(16);
     }
 }

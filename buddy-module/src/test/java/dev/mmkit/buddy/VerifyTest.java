@@ -14,6 +14,11 @@ class VerifyTest {
         return f.get(target);
     }
 
+    /** Overwrites the state word of frame {@code pfn}'s node record (next, prev, state). */
+    private static void setState(BuddyAllocator buddy, int pfn, int state) throws ReflectiveOperationException {
+        ((int[]) field(buddy, BuddyAllocator.class, "node"))[3 * pfn + 2] = state;
+    }
+
     private static BuddyAllocator fresh() {
         BuddyAllocator buddy = TestMachines.buddy(TestMachines.plain(16, 5));
         buddy.verify();
@@ -54,8 +59,7 @@ class VerifyTest {
     void aLeakedPageIsCaught() throws Exception {
         BuddyAllocator buddy = fresh();
         long a = buddy.allocPages(Gfp.GFP_KERNEL, 0);
-        byte[] state = (byte[]) field(buddy, BuddyAllocator.class, "state");
-        state[(int) a] = 0;
+        setState(buddy, (int) a, 0);
         assertThatThrownBy(buddy::verify)
             .hasMessage("zone Normal: free 15 + allocated 0 + per-CPU 0 = 15 (expected: the zone's 16 pages)");
     }
@@ -65,8 +69,7 @@ class VerifyTest {
         BuddyAllocator buddy = fresh();
         buddy.allocPages(Gfp.GFP_KERNEL, 3);
         // the free order-3 block at 8 claims order 2 and the wrong alignment
-        byte[] state = (byte[]) field(buddy, BuddyAllocator.class, "state");
-        state[8] = (byte) (0x20 | 4);
+        setState(buddy, 8, 0x20 | 4);
         assertThatThrownBy(buddy::verify).hasMessageContaining("zone Normal: page 0x8 on free area 3 has state 0x24");
     }
 }

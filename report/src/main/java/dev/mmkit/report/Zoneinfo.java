@@ -40,7 +40,9 @@ import java.util.Map;
  * them over zones gives the machine's count, as Linux's vmstat does. Per-CPU list pages are
  * known per zone, not per CPU: they are shown under cpu 0. mmkit has no lowmem reserve
  * ({@code protection} is all zeros) and no watermark boost; its counters are exact, so the
- * per-CPU {@code vm stats threshold} is 0.
+ * per-CPU {@code vm stats threshold} is 0. Counters of the allocator's own that Linux has no
+ * item for ({@link Zone#allocatorStats()}, such as the lazy buddy's deferred merges) follow
+ * the zone statistics as lines of the same form.
  *
  * @see <a href="https://elixir.bootlin.com/linux/v5.15/source/mm/vmstat.c">mm/vmstat.c: zoneinfo_show_print</a>
  */
@@ -80,6 +82,7 @@ final class Zoneinfo {
                     long value = item == VmItem.NR_FREE_PAGES ? zone.freePages() : first ? vm.get(item) : 0;
                     zoneStats.put(item.linuxName(), value);
                 }
+                zoneStats.putAll(zone.allocatorStats());
                 for (int cpu = 0; cpu < in.machine().nrCpus(); cpu++) {
                     pagesets.add(new long[] {cpu, cpu == 0 ? zone.perCpuPages() : 0, zone.perCpuHigh(), zone.perCpuBatch()});
                 }

@@ -35,6 +35,7 @@ final class Fakes {
         long pcpPages;
         int pcpHigh;
         int pcpBatch;
+        final Map<String, Long> allocatorStats = new LinkedHashMap<>();
 
         FakeZone(ZoneType type) {
             this.type = type;
@@ -101,6 +102,11 @@ final class Fakes {
         @Override
         public int perCpuBatch() {
             return pcpBatch;
+        }
+
+        @Override
+        public Map<String, Long> allocatorStats() {
+            return allocatorStats;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mmkit.api.page;
 
+import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -44,6 +45,15 @@ public interface Zone {
     int perCpuHigh();
 
     int perCpuBatch();
+
+    /**
+     * The allocator's own counters for this zone that Linux has no item for (the lazy
+     * buddy's deferred work, say), name to value in the order to print: extra lines of the
+     * zone's block in {@code /proc/zoneinfo}, after the zone statistics. Empty by default.
+     */
+    default Map<String, Long> allocatorStats() {
+        return Map.of();
+    }
 
     /** Whether a zone has at least {@code mark} free pages after allocating 2^order. */
     default boolean watermarkOk(int order, Watermark mark) {

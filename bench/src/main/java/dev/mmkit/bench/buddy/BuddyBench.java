@@ -24,13 +24,17 @@ import org.openjdk.jmh.annotations.State;
  * The page allocator's hot paths (issue 3's speed targets).
  *
  * <ul>
- *   <li>{@link Churn#churnStep}: 2^20 frames of 4 KiB (4 GiB, one Normal zone, contents not
+ *   <li>{@link #churnStep}: 2^20 frames of 4 KiB (4 GiB, one Normal zone, contents not
  *       kept), 2,000 live blocks; each step frees a random live block and allocates a block
  *       of random order 0-10 in its place. One step is two operations (a free and an
- *       allocation). The victims and orders come from a pre-generated sequence of 2^16
- *       steps, so the random generator's cost is not measured.</li>
- *   <li>{@link PerCpu#order0Pair}: one order-0 allocation and its free, both served by the
- *       current CPU's per-CPU list.</li>
+ *       allocation): JMH's ns/op is per step, half of it per operation. The victims and
+ *       orders come from a pre-generated sequence of 2^16 steps, so the random generator's
+ *       cost is not measured. {@code -p memory=64MiB -p nrLive=40} runs the same churn on a
+ *       working set that stays in cache, which separates the work from the cache misses.</li>
+ *   <li>{@link #order0Pair}: one order-0 {@code GFP_KERNEL} allocation and its free, both
+ *       served by the current CPU's per-CPU list (the zone stays far above its low
+ *       watermark, and the list never runs empty nor reaches high: the same page goes out
+ *       and comes back).</li>
  * </ul>
  * Run: {@code bench/run "BuddyBench.*" -f 1 -wi 3 -i 5 -w 1s -r 1s}; other allocators with
  * {@code -p impl=first-fit} (slow over 2^20 frames: their search is linear in the extents).
@@ -64,15 +68,22 @@ public class BuddyBench {
 
     @State(Scope.Thread)
     public static class Churn {
-        static final int LIVE = 2000;
         static final int STEPS = 1 << 16;
 
         @Param({"buddy"})
         public String impl;
 
+        /** The machine's memory (issue 3: 4GiB, 2^20 frames); smaller sizes show the cost without cache misses. */
+        @Param({"4GiB"})
+        public String memory = "4GiB";
+
+        /** Live blocks (issue 3: 2,000). */
+        @Param({"2000"})
+        public int nrLive = 2000;
+
         PageAllocator allocator;
-        final long[] live = new long[LIVE];
-        final int[] liveOrder = new int[LIVE];
+        long[] live;
+        int[] liveOrder;
         final int[] victim = new int[STEPS];
         final int[] order = new int[STEPS];
         int step;
@@ -80,13 +91,15 @@ public class BuddyBench {
 
         @Setup(Level.Trial)
         public void setUp() {
-            allocator = allocator(impl, "mmkit.machine { memory { size = 4GiB, backing = none }, zones = [{ name = Normal }] }");
+            allocator = allocator(impl, "mmkit.machine { memory { size = " + memory + ", backing = none }, zones = [{ name = Normal }] }");
+            live = new long[nrLive];
+            liveOrder = new int[nrLive];
             SplittableRandom random = new SplittableRandom(42);
             for (int i = 0; i < STEPS; i++) {
-                victim[i] = random.nextInt(LIVE);
+                victim[i] = random.nextInt(nrLive);
                 order[i] = random.nextInt(11);
             }
-            for (int i = 0; i < LIVE; i++) {
+            for (int i = 0; i < nrLive; i++) {
                 liveOrder[i] = random.nextInt(11);
                 live[i] = allocator.allocPages(Gfp.GFP_KERNEL, liveOrder[i]);
                 if (live[i] < 0) {

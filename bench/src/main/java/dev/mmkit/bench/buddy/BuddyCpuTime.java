@@ -1,77 +1,135 @@
 package dev.mmkit.bench.buddy;
 
-import dev.mmkit.api.page.Gfp;
-import dev.mmkit.api.page.PageAllocator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 
 /**
- * The same two workloads as {@link BuddyBench}, timed by the thread's CPU time rather than
- * the wall clock: on a shared, overloaded machine wall time mostly measures the wait for a
- * core. Run: {@code java -cp <bench classpath> dev.mmkit.bench.buddy.BuddyCpuTime [impl]}.
+ * One of {@link BuddyBench}'s workloads, timed by the thread's CPU time rather than the wall
+ * clock: on a shared, overloaded machine wall time mostly measures the wait for a core.
+ * Each run measures one workload in a fresh JVM (as JMH forks do), so the other workload's
+ * profile cannot shape the compiled code. Two reference loops come first, each timed on
+ * its own: a dependent multiply-add (4 cycles: 1.3 ns on a 3 GHz core, which shows whether
+ * the core runs at full speed) and a bare ring pop + push (the floor of an order-0 pair).
+ *
+ * <p>Run: {@code java -cp <bench classpath> dev.mmkit.bench.buddy.BuddyCpuTime churn|pair [impl [memory live]]}
+ * ({@code churn buddy 64MiB 40}: the churn on a working set that stays in cache).
  */
 public final class BuddyCpuTime {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final int ROUNDS = 10;
+
     private BuddyCpuTime() {
     }
 
     public static void main(String[] args) {
-        String impl = args.length > 0 ? args[0] : "buddy";
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        BuddyBench bench = new BuddyBench();
-        BuddyBench.Churn churn = new BuddyBench.Churn();
-        churn.impl = impl;
-        churn.setUp();
-        BuddyBench.PerCpu perCpu = new BuddyBench.PerCpu();
-        perCpu.setUp();
+        String workload = args.length > 0 ? args[0] : "pair";
+        String impl = args.length > 1 ? args[1] : "buddy";
         long sink = 0;
-        for (int round = 0; round < 8; round++) {
-            long c0 = threads.getCurrentThreadCpuTime();
+        double[] multiplyAdd = new double[ROUNDS];
+        double[] ring = new double[ROUNDS];
+        double[] measured = new double[ROUNDS];
+        BuddyBench bench = new BuddyBench();
+        BuddyBench.Churn churn = null;
+        BuddyBench.PerCpu perCpu = null;
+        if (workload.equals("churn")) {
+            churn = new BuddyBench.Churn();
+            churn.impl = impl;
+            if (args.length > 3) {
+                churn.memory = args[2];
+                churn.nrLive = Integer.parseInt(args[3]);
+            }
+            churn.setUp();
+        } else if (workload.equals("pair")) {
+            perCpu = new BuddyBench.PerCpu();
+            perCpu.setUp();
+        } else {
+            throw new IllegalArgumentException("Unknown workload [" + workload + "], known options [churn, pair]");
+        }
+        for (int round = 0; round < ROUNDS; round++) {
+            int n = 100_000_000;
+            long t0 = cpu();
             long x = round;
-            for (int i = 0; i < 200_000_000; i++) {
+            for (int i = 0; i < n; i++) {
                 x = x * 31 + i;
             }
+            multiplyAdd[round] = (double) (cpu() - t0) / n;
             sink += x;
-            int[] links = new int[1 << 12];
-            for (int i = 0; i < 64; i++) {
-                links[2 * i] = i + 1;
+
+            Ring r = RING;
+            t0 = cpu();
+            for (int i = 0; i < n; i++) {
+                sink += r.push(r.pop());
             }
-            int[] refcount = new int[1 << 12];
-            long[] counters = new long[8];
-            long b0 = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < 200_000_000; i++) {
-                int head = links[0];
-                links[0] = links[2 * head];
-                refcount[head] = 1;
-                counters[1]++;
-                refcount[head] = 0;
-                links[2 * head] = links[0];
-                links[0] = head;
-                counters[2]++;
-                x += head;
+            ring[round] = (double) (cpu() - t0) / n;
+
+            if (churn != null) {
+                int steps = 2_000_000;
+                t0 = cpu();
+                for (int i = 0; i < steps; i++) {
+                    sink += bench.churnStep(churn);
+                }
+                measured[round] = (double) (cpu() - t0) / steps;
+            } else {
+                int pairs = 20_000_000;
+                t0 = cpu();
+                for (int i = 0; i < pairs; i++) {
+                    sink += bench.order0Pair(perCpu);
+                }
+                measured[round] = (double) (cpu() - t0) / pairs;
             }
-            sink += x;
-            System.out.printf("baseline: bare pop + push with two counters %.2f ns%n",
-                (double) (threads.getCurrentThreadCpuTime() - b0) / 200_000_000);
-            System.out.printf("calibration: dependent multiply-add %.2f ns (about 4 cycles on a 3 GHz core: 1.3 ns)%n",
-                (double) (threads.getCurrentThreadCpuTime() - c0) / 200_000_000);
-            int steps = 2_000_000;
-            long t0 = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < steps; i++) {
-                sink += bench.churnStep(churn);
-            }
-            long t1 = threads.getCurrentThreadCpuTime();
-            int pairs = 20_000_000;
-            for (int i = 0; i < pairs; i++) {
-                sink += bench.order0Pair(perCpu);
-            }
-            long t2 = threads.getCurrentThreadCpuTime();
-            double step = (double) (t1 - t0) / steps;
-            System.out.printf("round %d: churn %.1f ns/step (%.1f ns/op), order-0 pair %.1f ns%n",
-                round, step, step / 2, (double) (t2 - t1) / pairs);
+            System.out.printf("round %d: multiply-add %.2f ns, ring pop + push %.2f ns, %s %.1f ns%s%n", round,
+                multiplyAdd[round], ring[round], workload, measured[round],
+                churn != null ? String.format(" per step (%.1f ns/op)", measured[round] / 2) : " per pair");
         }
-        System.out.println("failures " + churn.failures + " sink " + (sink & 1));
-        PageAllocator unused = churn.allocator;
-        unused.verify();
-        System.out.println("verify ok, free " + unused.zones().get(1).freePages() + " gfp " + Gfp.describe(Gfp.GFP_KERNEL));
+        System.out.printf("%s (%s): best %.1f ns, median %.1f ns%s; multiply-add best %.2f ns; ring best %.2f ns%n",
+            workload, impl, min(measured), median(measured), churn != null ? " per step" : " per pair",
+            min(multiplyAdd), min(ring));
+        if (churn != null) {
+            churn.allocator.verify();
+            System.out.println("failures " + churn.failures + ", verify ok");
+        } else {
+            perCpu.allocator.verify();
+            System.out.println("verify ok");
+        }
+        System.out.println("sink " + (sink & 1));
+    }
+
+    /**
+     * A per-CPU list reduced to its ring: pop the hot end, push a frame back. The index
+     * after the push depends on the frame read (its sign bit, never set), so the compiler
+     * cannot cancel the pop against the push and must go through memory each time.
+     */
+    private static final class Ring {
+        final int[] slots = new int[64];
+        int head = 32;
+
+        int pop() {
+            int h = --head;
+            return slots[h & (slots.length - 1)];
+        }
+
+        int push(int pfn) {
+            int h = head;
+            slots[h & (slots.length - 1)] = pfn + 1;
+            head = h + 1 + (pfn >>> 31);
+            return h;
+        }
+    }
+
+    private static final Ring RING = new Ring();
+
+    private static long cpu() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 }

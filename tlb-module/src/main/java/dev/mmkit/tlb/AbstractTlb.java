@@ -67,7 +67,7 @@ abstract class AbstractTlb implements Tlb {
 
     /** Whether a hit by {@code access} marks the entry dirty (only when the TLB keeps its own bits). */
     final boolean marksDirty(int access) {
-        return writebackBits && Access.isWrite(access);
+        return Access.isWrite(access) && writebackBits; // a constant read access folds the load away
     }
 
     @Override

@@ -39,12 +39,12 @@ final class DirectMappedLevel extends TlbLevel {
     }
 
     @Override
-    void touched(int slot) {
+    void touched(int set, int slot) {
         // One way: nothing to order.
     }
 
     @Override
-    void filled(int slot) {
+    void filled(int set, int slot) {
         // Nothing to order.
     }
 

@@ -115,13 +115,13 @@ final class FullyAssociativeLevel extends TlbLevel {
     }
 
     @Override
-    void touched(int slot) {
-        rule.touch(slot);
+    void touched(int set, int slot) {
+        rule.touch(0, slot);
     }
 
     @Override
-    void filled(int slot) {
-        rule.fill(slot);
+    void filled(int set, int slot) {
+        rule.fill(0, slot);
     }
 
     @Override

@@ -4,38 +4,71 @@ package dev.mmkit.tlb;
  * True least-recently-used replacement.
  *
  * <h2>Algorithm</h2>
- * Every slot keeps the time of its last use, from a counter that ticks once per use (a
- * hit or a fill). The victim of a full set is the way with the smallest time: the one used
- * longest ago. Hardware rarely affords this for more than a few ways (it needs a full
- * order of the ways); it is the reference the approximations are measured against.
- *
+ * The victim of a full set is the way used longest ago, a use being a hit or a fill.
+ * Hardware rarely affords this for more than a few ways (it needs a full order of the
+ * ways); it is the reference the approximations are measured against. Two forms keep the
+ * same order:
  * <ul>
- *   <li>[touch]/[fill]: {@code lastUse[slot] = ++clock}.</li>
- *   <li>[victim]: scan the set's ways, take the smallest {@code lastUse} (the lowest way on
- *       a tie, which only empty state can produce).</li>
+ *   <li>Timestamps (any number of ways): every slot keeps the time of its last use, from a
+ *       counter that ticks once per use. [touch]/[fill]: {@code lastUse[slot] = ++clock}.
+ *       [victim]: scan the set's ways, take the smallest {@code lastUse} (the lowest way
+ *       on a tie, which only empty state can produce).</li>
+ *   <li>4 ways: the set's order by last use packed in one byte ({@link WayOrder}).
+ *       [touch]/[fill]: move the way to the front, one table load and one store
+ *       (none when the way is already at the front).
+ *       [victim]: the way at the back, no scan.</li>
  * </ul>
+ * Both pick the same victims (ReplacementFastPathTest runs them side by side).
  */
 final class LruReplacement extends Replacement {
+    /** The timestamp form's state; null in the 4-way form. */
     private final long[] lastUse;
     private long clock;
+    /** The 4-way form's state, one {@link WayOrder} per set; null in the timestamp form. */
+    private final byte[] order;
 
     LruReplacement(int sets, int ways) {
+        this(sets, ways, ways == WayOrder.WAYS);
+    }
+
+    /** @param packed the 4-way form (requires 4 ways) instead of timestamps */
+    LruReplacement(int sets, int ways, boolean packed) {
         super(sets, ways);
-        this.lastUse = new long[sets * ways];
+        if (packed && ways != WayOrder.WAYS) {
+            throw new IllegalArgumentException("ways: " + ways + " (expected: " + WayOrder.WAYS + " for the packed form)");
+        }
+        this.lastUse = packed ? null : new long[sets * ways];
+        this.order = packed ? WayOrder.newSets(sets) : null;
     }
 
     @Override
-    void touch(int slot) {
-        lastUse[slot] = ++clock;
+    void touch(int set, int slot) {
+        use(set, slot);
     }
 
     @Override
-    void fill(int slot) {
-        lastUse[slot] = ++clock;
+    void fill(int set, int slot) {
+        use(set, slot);
+    }
+
+    private void use(int set, int slot) {
+        byte[] o = order;
+        if (o != null) {
+            byte order = o[set];
+            byte next = WayOrder.toFront(order, slot);
+            if (next != order) {
+                o[set] = next; // repeated hits on the set's newest way write nothing, so they form no store-to-load chain
+            }
+        } else {
+            lastUse[slot] = ++clock;
+        }
     }
 
     @Override
     int victim(int set) {
+        if (order != null) {
+            return WayOrder.oldest(order[set]);
+        }
         int base = set * ways;
         int victim = 0;
         long oldest = lastUse[base];

@@ -16,12 +16,12 @@ final class RandomReplacement extends Replacement {
     }
 
     @Override
-    void touch(int slot) {
+    void touch(int set, int slot) {
         // Random replacement ignores hits.
     }
 
     @Override
-    void fill(int slot) {
+    void fill(int set, int slot) {
         // ...and fills.
     }
 

@@ -10,7 +10,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>A rule sees three events, as hardware does: a hit on a way ({@link #touch}), a fill
  * of a way ({@link #fill}), and the choice of a victim ({@link #victim}). Its state is
- * per slot or per set, in primitive arrays indexed by {@code set * ways + way}.
+ * per slot or per set, in primitive arrays indexed by {@code set * ways + way} or by set.
+ * The stateful rules keep a set's whole state in one small word where it fits (4-way LRU
+ * and FIFO: a {@link WayOrder}; tree-PLRU up to 32 ways: one int), so that a touch or fill
+ * is one load and one store at an address known from the set alone, and a victim needs no
+ * scan; wider sets use the general forms (a timestamp per way, a byte per tree node).
  */
 abstract class Replacement {
     /** The names configuration accepts, in the order messages list them. */
@@ -39,11 +43,15 @@ abstract class Replacement {
         return "Unknown replacement [" + name + "], known options " + NAMES;
     }
 
-    /** A lookup hit {@code slot} ({@code set * ways + way}). */
-    abstract void touch(int slot);
+    /**
+     * A lookup hit {@code slot} ({@code set * ways + way}) of {@code set}. The set is passed
+     * although the slot implies it: the caller knows it before the search ends, so a rule
+     * whose state is per set addresses that state without waiting for the way.
+     */
+    abstract void touch(int set, int slot);
 
-    /** A translation was written into {@code slot}. */
-    abstract void fill(int slot);
+    /** A translation was written into {@code slot} of {@code set}. */
+    abstract void fill(int set, int slot);
 
     /** The way (0 to ways − 1) to evict from the full set {@code set}. */
     abstract int victim(int set);

@@ -31,11 +31,18 @@ final class SetAssociativeLevel extends TlbLevel {
         this.rule = rule;
     }
 
-    /** One compare per way with the ASID's key; the global key only while global entries exist. */
+    /**
+     * One compare per way with the ASID's key; the global key only while global entries
+     * exist. Four ways (the common L1 shape) take {@link #find4}.
+     */
     @Override
     int find(int set, long key, long globalKey) {
+        if (ways == 4) {
+            int slot = find4(set << 2, key);
+            return slot >= 0 || nrGlobal == 0 ? slot : find4(set << 2, globalKey);
+        }
         long[] tags = tag;
-        int base = set * ways;
+        int base = set << waysShift;
         int end = base + ways;
         int slot = base;
         // Four ways per step: the JIT does not unroll a loop that can exit early.
@@ -68,19 +75,42 @@ final class SetAssociativeLevel extends TlbLevel {
         return -1;
     }
 
+    /**
+     * The 4-way search, unrolled: no loop, no tail, the set's base by a shift. A set holds
+     * a tag at most once, so the first match is the only one. (Selecting the way without
+     * branches, by arithmetic or conditional moves, was measured slower: the four compares
+     * and their branches cost less than the extra work on every lookup, hit or miss.)
+     */
+    private int find4(int base, long key) {
+        long[] tags = tag;
+        if (tags[base] == key) {
+            return base;
+        }
+        if (tags[base + 1] == key) {
+            return base + 1;
+        }
+        if (tags[base + 2] == key) {
+            return base + 2;
+        }
+        if (tags[base + 3] == key) {
+            return base + 3;
+        }
+        return -1;
+    }
+
     @Override
     int victim(int set) {
-        return set * ways + rule.victim(set);
+        return (set << waysShift) + rule.victim(set);
     }
 
     @Override
-    void touched(int slot) {
-        rule.touch(slot);
+    void touched(int set, int slot) {
+        rule.touch(set, slot);
     }
 
     @Override
-    void filled(int slot) {
-        rule.fill(slot);
+    void filled(int set, int slot) {
+        rule.fill(set, slot);
     }
 
     @Override

@@ -104,6 +104,23 @@ final class TlbEntry {
         return pageNumber << PAGE_NUMBER_SHIFT | (long) asid << ASID_SHIFT | (long) size << SIZE_SHIFT | V;
     }
 
+    /** The page-number field of a tag, in place. */
+    private static final long PAGE_NUMBER_FIELD = -1L << PAGE_NUMBER_SHIFT;
+
+    /**
+     * {@code key(vpn(vaddr), asid, SIZE_4K)} straight from the address, the lookup's hot
+     * path: the VPN bits 12-56 of the address are the field's bits 19-63, one shift left
+     * and one mask instead of masking, shifting right and shifting back.
+     */
+    static long key4k(long vaddr, int asid) {
+        return (vaddr << (PAGE_NUMBER_SHIFT - Page.SHIFT)) & PAGE_NUMBER_FIELD | (long) asid << ASID_SHIFT | (long) SIZE_4K << SIZE_SHIFT | V;
+    }
+
+    /** {@code globalKey(vpn(vaddr), SIZE_4K)} as {@link #key4k}. */
+    static long globalKey4k(long vaddr) {
+        return (vaddr << (PAGE_NUMBER_SHIFT - Page.SHIFT)) & PAGE_NUMBER_FIELD | (long) SIZE_4K << SIZE_SHIFT | G | V;
+    }
+
     /** The tag of a global entry for the same page. */
     static long globalKey(long pageNumber, int size) {
         return pageNumber << PAGE_NUMBER_SHIFT | (long) size << SIZE_SHIFT | G | V;

@@ -54,6 +54,8 @@ abstract class TlbLevel {
     final String name;
     final int sets;
     final int ways;
+    /** log2(ways) where ways is a power of two (set-associative, direct-mapped); a fully associative level has one set, so {@code set << waysShift} is 0 whatever it is. */
+    final int waysShift;
     final int setMask;
     final long[] tag;
     final long[] pte;
@@ -87,6 +89,7 @@ abstract class TlbLevel {
         this.name = name;
         this.sets = sets;
         this.ways = ways;
+        this.waysShift = Integer.numberOfTrailingZeros(ways);
         this.setMask = sets - 1;
         this.tag = new long[sets * ways];
         this.pte = new long[sets * ways];
@@ -114,11 +117,11 @@ abstract class TlbLevel {
     /** The slot a fill of a full set {@code set} evicts. */
     abstract int victim(int set);
 
-    /** A hit on {@code slot}. */
-    abstract void touched(int slot);
+    /** A hit on {@code slot} of {@code set}. */
+    abstract void touched(int set, int slot);
 
-    /** A fill of {@code slot}. */
-    abstract void filled(int slot);
+    /** A fill of {@code slot} of {@code set}. */
+    abstract void filled(int set, int slot);
 
     /** An entry was written into {@code slot} (an organisation that indexes its tags updates the index). */
     void placed(int slot) {
@@ -167,23 +170,25 @@ abstract class TlbLevel {
      */
     final long lookup(long vaddr, int asid, boolean markDirty) {
         // The 4 KiB probe inline: the hot path of every reference.
-        long vpn = TlbEntry.vpn(vaddr);
-        int slot = find(setOf(vpn), TlbEntry.key(vpn, asid, TlbEntry.SIZE_4K), TlbEntry.globalKey(vpn, TlbEntry.SIZE_4K));
+        int set = (int) (vaddr >>> Page.SHIFT) & setMask; // setOf(vpn(vaddr)): the low VPN bits
+        long key = TlbEntry.key4k(vaddr, asid);
+        int slot = find(set, key, TlbEntry.globalKey4k(vaddr));
         if (slot >= 0) {
             hits++;
             hitSlot = slot;
-            touched(slot);
-            long entry = pte[slot] | Pte.A;
-            if (markDirty) {
-                entry |= Pte.D;
+            touched(set, slot);
+            long[] ptes = pte;
+            long cached = ptes[slot];
+            long entry = cached | (markDirty ? Pte.A | Pte.D : Pte.A);
+            if (entry != cached) {
+                ptes[slot] = entry; // only when A (or D) was clear: the common hit writes nothing
             }
-            pte[slot] = entry;
             return entry;
         }
         slot = nrLarge == 0 ? -1 : probe(vaddr, asid);
         if (slot < 0) {
             misses++;
-            missedKey = TlbEntry.key(vpn, asid, TlbEntry.SIZE_4K);
+            missedKey = key;
             return 0;
         }
         hits++;
@@ -193,7 +198,7 @@ abstract class TlbLevel {
 
     /** A reference through {@code slot}: tells the rule, sets A (and D), returns the base page's translation. */
     final long use(int slot, long vaddr, boolean markDirty) {
-        touched(slot);
+        touched(sets == 1 ? 0 : slot >>> waysShift, slot);
         long entry = pte[slot] | Pte.A;
         if (markDirty) {
             entry |= Pte.D;
@@ -235,14 +240,16 @@ abstract class TlbLevel {
         } else {
             slot = victim(set);
             evictions++;
-            long leavingTag = tag[slot];
-            long leavingPte = this.pte[slot];
-            overwrite(slot, newTag, entry);
-            if (writeback != null) {
+            if (writeback == null) {
+                overwrite(slot, newTag, entry);
+            } else {
+                long leavingTag = tag[slot];
+                long leavingPte = this.pte[slot];
+                overwrite(slot, newTag, entry);
                 writeBack(leavingTag, leavingPte);
             }
         }
-        filled(slot);
+        filled(set, slot);
         return slot;
     }
 
@@ -259,7 +266,7 @@ abstract class TlbLevel {
             leave(slot);
         }
         write(slot, TlbEntry.tag(page, asid, size, pte), TlbEntry.firstFrame(pte, size));
-        filled(slot);
+        filled(set, slot);
     }
 
     /** The first empty slot of {@code set}, or −1. */
@@ -267,7 +274,7 @@ abstract class TlbLevel {
         if (nrValid == tag.length) {
             return -1;
         }
-        int base = set * ways;
+        int base = set << waysShift;
         for (int slot = base; slot < base + ways; slot++) {
             if (tag[slot] == 0) {
                 return slot;

@@ -50,11 +50,11 @@ class ReplacementGoldenTest {
     void treePlruOnEightWaysNeverEvictsTheMostRecent() {
         TreePlruReplacement plru = new TreePlruReplacement(1, 8);
         for (int way = 0; way < 8; way++) {
-            plru.fill(way);
+            plru.fill(0, way);
         }
         // After filling 0..7 in order the bits point at way 0, the least recently filled.
         assertThat(plru.victim(0)).isEqualTo(0);
-        plru.touch(0);
+        plru.touch(0, 0);
         // Root now points right (ways 4-7), node 3 at 4-5 (last set by fill of 6/7 pointing left), node 6 at way 4.
         assertThat(plru.victim(0)).isEqualTo(4);
     }

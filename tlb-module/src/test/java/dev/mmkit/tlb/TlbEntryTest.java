@@ -21,6 +21,23 @@ class TlbEntryTest {
     }
 
     @Test
+    void keyStraightFromTheAddressEqualsTheKeyOfItsVpn() {
+        // key4k shifts the address left instead of masking it, shifting right and back:
+        // bits 57-63 of the address (the ones VA_MASK drops) must fall off the top.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        long[] fixed = {0, 0xfff, 0x1000, 0x7fff_ffff_f000L, 0xffff_8000_0000_0000L, -1L, 0x01ff_ffff_ffff_f000L, 0xfe00_0000_0000_1000L};
+        for (int i = 0; i < 10_000; i++) {
+            long vaddr = i < fixed.length ? fixed[i] : random.nextLong();
+            int asid = random.nextInt(1 << TlbEntry.ASID_BITS);
+            long vpn = TlbEntry.vpn(vaddr);
+            assertThat(TlbEntry.key4k(vaddr, asid)).as("vaddr %x asid %d", vaddr, asid).isEqualTo(TlbEntry.key(vpn, asid, TlbEntry.SIZE_4K));
+            assertThat(TlbEntry.globalKey4k(vaddr)).as("vaddr %x", vaddr).isEqualTo(TlbEntry.globalKey(vpn, TlbEntry.SIZE_4K));
+            // The lookup's set index: the low VPN bits, taken from the address directly.
+            assertThat((int) (vaddr >>> Page.SHIFT) & 1023).isEqualTo((int) vpn & 1023);
+        }
+    }
+
+    @Test
     void layoutAsDrawn() {
         // V bit 0, G bit 1, size bits 2-3, ASID bits 4-18, page number from bit 19.
         assertThat(TlbEntry.key(1, 1, 1)).isEqualTo((1L << 19) | (1L << 4) | (1L << 2) | 1);

@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The {@code mmkit} command line: {@code run}, {@code plugins}, {@code config}.
+ * The {@code mmkit} command line: {@code run}, {@code plugins}, {@code config}, {@code trace}.
  * Exit status: 0 on success, 2 on a usage or configuration error, 1 when the run fails.
  */
 @Command(name = "mmkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "A memory-management machine assembled from OSGi plugins.",
-    subcommands = {Main.Run.class, Main.Plugins.class, Main.ConfigCommand.class})
+    subcommands = {Main.Run.class, Main.Plugins.class, Main.ConfigCommand.class, Main.TraceCommand.class})
 public final class Main implements Callable<Integer> {
     /** Success. */
     public static final int OK = 0;
@@ -206,6 +206,77 @@ public final class Main implements Callable<Integer> {
                 }
                 if (!inspection.problems().isEmpty()) {
                     return fail(main.err, new ConfigurationException(inspection.problems()), options.verbose);
+                }
+                return OK;
+            } catch (RuntimeException e) {
+                return fail(main.err, e, options.verbose);
+            }
+        }
+    }
+
+    @Command(name = "trace", mixinStandardHelpOptions = true,
+        description = {"Records the references of a synthetic workload as a libCacheSim oracleGeneral trace, each record"
+            + " with its page's next access, e.g.: mmkit trace zipf --pages 1000000 --references 10000000 --alpha 0.9"
+            + " --seed 1 zipf.oracleGeneral"})
+    static final class TraceCommand implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Mixin
+        ConfigOptions options;
+
+        @CommandLine.Parameters(index = "0", paramLabel = "WORKLOAD",
+            description = "The workload to record: sequential, uniform, zipf, loop, phased (mmkit.workload.impl).")
+        String workload;
+
+        @CommandLine.Parameters(index = "1", paramLabel = "OUT", description = "The trace file to write (replaced).")
+        Path out;
+
+        @Option(names = "--pages", paramLabel = "N", description = "Pages in the region (mmkit.workload.WORKLOAD.pages).")
+        Long pages;
+
+        @Option(names = "--references", paramLabel = "N", description = "References to record (mmkit.workload.WORKLOAD.references).")
+        Long references;
+
+        @Option(names = "--alpha", paramLabel = "A", description = "zipf: the skew (mmkit.workload.zipf.alpha).")
+        Double alpha;
+
+        @Option(names = "--seed", paramLabel = "S", description = "The machine's seed (mmkit.machine.seed).")
+        Long seed;
+
+        @Override
+        public Integer call() {
+            List<String> sets = new ArrayList<>();
+            sets.add("mmkit.workload.impl=" + quote(workload));
+            String block = "mmkit.workload." + quote(workload) + ".";
+            if (pages != null) {
+                sets.add(block + "pages=" + pages);
+            }
+            if (references != null) {
+                sets.add(block + "references=" + references);
+            }
+            if (alpha != null) {
+                sets.add(block + "alpha=" + alpha);
+            }
+            if (seed != null) {
+                sets.add("mmkit.machine.seed=" + seed);
+            }
+            try (Assembly assembly = options.builder(sets).boot()) {
+                TraceRecorder recorder = new TraceRecorder(assembly.implementations().get(Slot.WORKLOAD).describe());
+                long t0 = System.nanoTime();
+                try {
+                    assembly.workload().run(recorder);
+                    recorder.write(out);
+                } catch (java.io.IOException e) {
+                    main.err.println("mmkit: trace: cannot write " + out + ": " + e.getMessage());
+                    return FAILED;
+                } catch (UnsupportedOperationException e) {
+                    main.err.println("mmkit: trace: " + e.getMessage());
+                    return FAILED;
+                }
+                if (options.verbose) {
+                    main.err.println("mmkit: " + recorder.references() + " references written to " + out + " in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms");
                 }
                 return OK;
             } catch (RuntimeException e) {

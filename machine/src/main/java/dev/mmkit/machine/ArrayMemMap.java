@@ -4,32 +4,46 @@ import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.machine.MemMap;
 
 /**
- * {@code mem_map} as a structure of arrays: 32 bytes per frame plus one bit (flags,
- * refcount, mapcount and mapping as ints; index and private as longs), no object per frame.
+ * {@code mem_map} as a structure of arrays: 8 bytes per frame for the fields every frame
+ * uses, 24 more for those only some frames use, allocated in chunks on first write; no
+ * object per frame.
  *
- * <h2>Layout, arranged for the page allocator's hot path</h2>
+ * <h2>Layout, arranged for the page allocator's hot path and for huge, sparse machines</h2>
  * <pre>
- *   long[] hot     per frame: refcount in the high 32 bits, flags in the low 32: what every
- *                  allocation and free touches, in one word (one cache line, one store)
- *   int[]  mapcount, mapping;  long[] index, privateData:  the cold fields
- *   long[] cold    bit x: a cold field of frame x was written since its last reset
+ *   long[]   hot    per frame: refcount in the high 32 bits, flags in the low 32: what every
+ *                   allocation and free touches, in one word (one cache line, one store)
+ *   long[][] cold   per chunk of 2^{@value #CHUNK_SHIFT} frames, created when a cold field
+ *                   of one of its frames is first written; three words per frame, field
+ *                   by field (word k of frame x of the chunk at k * 2^{@value #CHUNK_SHIFT} + x):
+ *                     word 0: mapping in the high 32 bits, mapcount in the low 32
+ *                     word 1: index        word 2: private
+ *   long[]   dirty  bit x: a cold field of frame x was written since its last reset
  * </pre>
- * {@link #reset} must leave every field of the frame zero, but most frames the allocator
+ * A chunk not yet created reads as zeros, so frames that never map a user page, hold a
+ * swap slot or belong to a file cost 8 bytes and one bit: a 64 GiB machine that touches a
+ * little of its memory costs little more than its {@code hot} array. Within a chunk each
+ * field has its own run of words, as separate arrays would: the mapcount, which the fault
+ * and reclaim paths touch most, shares its cache line with those of seven neighbours, not
+ * with two frames' index and private words.
+ *
+ * <p>{@link #reset} must leave every field of the frame zero, but most frames the allocator
  * frees never had a cold field written (kernel pages, page tables, slabs). So reset clears
- * the hot slot, and the four cold fields only when the frame's {@code cold} bit says one
- * may be non-zero; the bitmap (an eighth of a byte per frame) stays in cache where the four
- * cold arrays (24 bytes per frame) would not. Every cold setter sets the bit.
+ * the hot slot, and the cold words only when the frame's {@code dirty} bit says one may be
+ * non-zero; the bitmap (an eighth of a byte per frame) stays in cache where the cold words
+ * would not. Every cold setter sets the bit.
  */
 public final class ArrayMemMap implements MemMap {
     private static final long FLAGS = 0xffff_ffffL;
+    /** log2 of the frames per chunk of cold words. */
+    static final int CHUNK_SHIFT = 12;
+    private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+    private static final int WORDS = 3;
+    private static final long LOW = 0xffff_ffffL;
 
     private final long nrFrames;
     private final long[] hot;
-    private final int[] mapcount;
-    private final int[] mapping;
-    private final long[] index;
-    private final long[] privateData;
-    private final long[] cold;
+    private final long[][] cold;
+    private final long[] dirty;
 
     public ArrayMemMap(long nrFrames) {
         if (nrFrames <= 0 || nrFrames > Integer.MAX_VALUE - 8) {
@@ -38,11 +52,40 @@ public final class ArrayMemMap implements MemMap {
         int n = (int) nrFrames;
         this.nrFrames = nrFrames;
         this.hot = new long[n];
-        this.mapcount = new int[n];
-        this.mapping = new int[n];
-        this.index = new long[n];
-        this.privateData = new long[n];
-        this.cold = new long[(n + 63) >>> 6];
+        this.cold = new long[(n + CHUNK_MASK) >>> CHUNK_SHIFT][];
+        this.dirty = new long[(n + 63) >>> 6];
+    }
+
+    /** Chunks of cold words created so far (each {@code 24 << CHUNK_SHIFT} bytes). */
+    public int coldChunks() {
+        int n = 0;
+        for (long[] chunk : cold) {
+            if (chunk != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Cold word {@code word} of frame {@code i}, 0 when its chunk does not exist. */
+    private long coldWord(int i, int word) {
+        long[] chunk = cold[i >>> CHUNK_SHIFT];
+        return chunk == null ? 0 : chunk[word << CHUNK_SHIFT | (i & CHUNK_MASK)];
+    }
+
+    /**
+     * Notes that a cold field of frame {@code pfn} may become non-zero; returns the chunk
+     * holding its words (created if need be). Word k of the frame is at
+     * {@code k << CHUNK_SHIFT | (pfn & CHUNK_MASK)}.
+     */
+    private long[] coldChunk(int i) {
+        dirty[i >>> 6] |= 1L << i;
+        long[] chunk = cold[i >>> CHUNK_SHIFT];
+        if (chunk == null) {
+            chunk = new long[WORDS << CHUNK_SHIFT];
+            cold[i >>> CHUNK_SHIFT] = chunk;
+        }
+        return chunk;
     }
 
     private int at(long pfn) {
@@ -50,13 +93,6 @@ public final class ArrayMemMap implements MemMap {
             throw new IndexOutOfBoundsException("pfn " + Page.hex(pfn) + " outside memory (0x0-" + Page.hex(nrFrames - 1) + ")");
         }
         return (int) pfn;
-    }
-
-    /** Notes that a cold field of frame {@code pfn} may become non-zero; returns its index. */
-    private int coldAt(long pfn) {
-        int i = at(pfn);
-        cold[i >>> 6] |= 1L << i;
-        return i;
     }
 
     @Override
@@ -136,42 +172,50 @@ public final class ArrayMemMap implements MemMap {
 
     @Override
     public int mapcount(long pfn) {
-        return mapcount[at(pfn)];
+        return (int) coldWord(at(pfn), 0);
     }
 
     @Override
     public void setMapcount(long pfn, int count) {
-        mapcount[coldAt(pfn)] = count;
+        int i = at(pfn);
+        long[] chunk = coldChunk(i);
+        int w = i & CHUNK_MASK;
+        chunk[w] = (chunk[w] & ~LOW) | (count & LOW);
     }
 
     @Override
     public int mapping(long pfn) {
-        return mapping[at(pfn)];
+        return (int) (coldWord(at(pfn), 0) >>> 32);
     }
 
     @Override
     public void setMapping(long pfn, int value) {
-        mapping[coldAt(pfn)] = value;
+        int i = at(pfn);
+        long[] chunk = coldChunk(i);
+        int w = i & CHUNK_MASK;
+        chunk[w] = (chunk[w] & LOW) | (long) value << 32;
     }
 
     @Override
     public long index(long pfn) {
-        return index[at(pfn)];
+        return coldWord(at(pfn), 1);
     }
 
     @Override
     public void setIndex(long pfn, long value) {
-        index[coldAt(pfn)] = value;
+        int i = at(pfn);
+        coldChunk(i)[1 << CHUNK_SHIFT | (i & CHUNK_MASK)] = value;
     }
 
     @Override
     public long privateData(long pfn) {
-        return privateData[at(pfn)];
+        return coldWord(at(pfn), 2);
     }
 
     @Override
     public void setPrivateData(long pfn, long value) {
-        privateData[coldAt(pfn)] = value;
+        int i = at(pfn);
+        coldChunk(i)[2 << CHUNK_SHIFT | (i & CHUNK_MASK)] = value;
     }
 
     @Override
@@ -179,12 +223,13 @@ public final class ArrayMemMap implements MemMap {
         int i = at(pfn);
         hot[i] = 0;
         long bit = 1L << i;
-        if ((cold[i >>> 6] & bit) != 0) {
-            cold[i >>> 6] &= ~bit;
-            mapcount[i] = 0;
-            mapping[i] = 0;
-            index[i] = 0;
-            privateData[i] = 0;
+        if ((dirty[i >>> 6] & bit) != 0) {
+            dirty[i >>> 6] &= ~bit;
+            long[] chunk = cold[i >>> CHUNK_SHIFT];
+            int w = i & CHUNK_MASK;
+            chunk[w] = 0;
+            chunk[1 << CHUNK_SHIFT | w] = 0;
+            chunk[2 << CHUNK_SHIFT | w] = 0;
         }
     }
 }

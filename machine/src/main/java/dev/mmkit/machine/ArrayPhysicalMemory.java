@@ -9,8 +9,10 @@ import java.util.Arrays;
 
 /**
  * Simulated physical memory as one byte array per frame, created on the frame's first
- * write. A frame never written costs one null reference (4 bytes with compressed oops),
- * so a 64 GiB machine whose user data is dropped costs 64 MiB here.
+ * write. The frames' references are kept in chunks of {@value #CHUNK} frames, each created
+ * when one of its frames is first written: a frame never written costs nothing but its
+ * share of one reference per chunk, so a 64 GiB machine whose user data is dropped (only
+ * page tables and slabs written) costs a few hundred KiB here.
  *
  * <p>Multi-byte values are little-endian, read through byte-array view handles.
  * {@link #clearFrame} drops a frame's array: a freed, zeroed frame costs nothing again.
@@ -19,9 +21,15 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** log2 of the frames per chunk of references. */
+    private static final int CHUNK_SHIFT = 9;
+    static final int CHUNK = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK - 1;
+
     private final long nrFrames;
     private final boolean keepsUserData;
-    private final byte[][] frames;
+    /** chunks[pfn >>> CHUNK_SHIFT][pfn & CHUNK_MASK]: the frame's bytes, or null while it is all zeros. */
+    private final byte[][][] chunks;
 
     public ArrayPhysicalMemory(long nrFrames, boolean keepsUserData) {
         if (nrFrames <= 0 || nrFrames > Integer.MAX_VALUE - 8) {
@@ -29,7 +37,7 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
         }
         this.nrFrames = nrFrames;
         this.keepsUserData = keepsUserData;
-        this.frames = new byte[(int) nrFrames][];
+        this.chunks = new byte[(int) ((nrFrames + CHUNK_MASK) >>> CHUNK_SHIFT)][][];
     }
 
     @Override
@@ -45,12 +53,34 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
     /** Frames that hold storage now (have been written and not cleared). */
     public long populatedFrames() {
         long n = 0;
-        for (byte[] frame : frames) {
-            if (frame != null) {
-                n++;
+        for (byte[][] chunk : chunks) {
+            if (chunk != null) {
+                for (byte[] frame : chunk) {
+                    if (frame != null) {
+                        n++;
+                    }
+                }
             }
         }
         return n;
+    }
+
+    /** The bytes of frame {@code pfn}, or null while it holds only zeros. */
+    private byte[] frame(int pfn) {
+        byte[][] chunk = chunks[pfn >>> CHUNK_SHIFT];
+        return chunk == null ? null : chunk[pfn & CHUNK_MASK];
+    }
+
+    private void setFrame(int pfn, byte[] bytes) {
+        byte[][] chunk = chunks[pfn >>> CHUNK_SHIFT];
+        if (chunk == null) {
+            if (bytes == null) {
+                return;
+            }
+            chunk = new byte[CHUNK][];
+            chunks[pfn >>> CHUNK_SHIFT] = chunk;
+        }
+        chunk[pfn & CHUNK_MASK] = bytes;
     }
 
     private int index(long paddr) {
@@ -63,10 +93,10 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
     }
 
     private byte[] frameForWrite(int pfn) {
-        byte[] frame = frames[pfn];
+        byte[] frame = frame(pfn);
         if (frame == null) {
             frame = new byte[Page.SIZE];
-            frames[pfn] = frame;
+            setFrame(pfn, frame);
         }
         return frame;
     }
@@ -79,7 +109,7 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
 
     @Override
     public byte readByte(long paddr) {
-        byte[] frame = frames[index(paddr)];
+        byte[] frame = frame(index(paddr));
         return frame == null ? 0 : frame[Page.offset(paddr)];
     }
 
@@ -91,7 +121,7 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
     @Override
     public int readInt(long paddr) {
         checkAligned(paddr, 4);
-        byte[] frame = frames[index(paddr)];
+        byte[] frame = frame(index(paddr));
         return frame == null ? 0 : (int) INT.get(frame, Page.offset(paddr));
     }
 
@@ -104,7 +134,7 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
     @Override
     public long readLong(long paddr) {
         checkAligned(paddr, 8);
-        byte[] frame = frames[index(paddr)];
+        byte[] frame = frame(index(paddr));
         return frame == null ? 0 : (long) LONG.get(frame, Page.offset(paddr));
     }
 
@@ -130,7 +160,7 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
             int pfn = index(paddr);
             int in = Page.offset(paddr);
             int n = Math.min(length, Page.SIZE - in);
-            byte[] frame = frames[pfn];
+            byte[] frame = frame(pfn);
             if (frame == null) {
                 Arrays.fill(dst, offset, offset + n, (byte) 0);
             } else {
@@ -161,10 +191,10 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
             int pfn = index(paddr);
             int in = Page.offset(paddr);
             int n = (int) Math.min(length, Page.SIZE - in);
-            if (value == 0 && frames[pfn] == null) {
+            if (value == 0 && frame(pfn) == null) {
                 // already zero
             } else if (value == 0 && n == Page.SIZE) {
-                frames[pfn] = null;
+                setFrame(pfn, null);
             } else {
                 Arrays.fill(frameForWrite(pfn), in, in + n, value);
             }
@@ -175,13 +205,13 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
 
     @Override
     public void clearFrame(long pfn) {
-        frames[index(Page.address(pfn))] = null;
+        setFrame(index(Page.address(pfn)), null);
     }
 
     @Override
     public void copyFrame(long fromPfn, long toPfn) {
-        byte[] from = frames[index(Page.address(fromPfn))];
+        byte[] from = frame(index(Page.address(fromPfn)));
         int to = index(Page.address(toPfn));
-        frames[to] = from == null ? null : from.clone();
+        setFrame(to, from == null ? null : from.clone());
     }
 }

@@ -67,4 +67,37 @@ class ArrayMemMapTest {
             .hasMessage("pfn 0x10 outside memory (0x0-0xf)");
         assertThatThrownBy(() -> memMap.setRefcount(-1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    @Test
+    void coldFieldsShareAWordWithoutDisturbingEachOther() {
+        memMap.setMapping(9, -7);
+        memMap.setMapcount(9, -1);
+        assertThat(memMap.mapping(9)).isEqualTo(-7);
+        assertThat(memMap.mapcount(9)).isEqualTo(-1);
+        memMap.setMapcount(9, 0x7fff_ffff);
+        memMap.setMapping(9, 0);
+        assertThat(memMap.mapcount(9)).isEqualTo(0x7fff_ffff);
+        assertThat(memMap.mapping(9)).isZero();
+        assertThat(memMap.mapcount(8)).isZero();
+        assertThat(memMap.mapcount(10)).isZero();
+    }
+
+    @Test
+    void coldFieldsCostNothingUntilAChunkIsWritten() {
+        ArrayMemMap big = new ArrayMemMap(1 << 20);
+        assertThat(big.coldChunks()).isZero();
+        assertThat(big.index(123_456)).isZero();
+        big.reset(123_456);
+        assertThat(big.coldChunks()).isZero();
+        big.setIndex(123_456, 42);
+        big.setPrivateData(123_457, 43);
+        assertThat(big.coldChunks()).isEqualTo(1);
+        assertThat(big.index(123_456)).isEqualTo(42);
+        assertThat(big.privateData(123_457)).isEqualTo(43);
+        assertThat(big.privateData(123_456)).isZero();
+        assertThat(big.index((1 << 20) - 1)).isZero();
+        big.reset(123_456);
+        assertThat(big.index(123_456)).isZero();
+        assertThat(big.privateData(123_457)).isEqualTo(43);
+    }
 }

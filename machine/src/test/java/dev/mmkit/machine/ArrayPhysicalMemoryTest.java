@@ -88,4 +88,23 @@ class ArrayPhysicalMemoryTest {
         assertThat(new ArrayPhysicalMemory(1, false).keepsUserData()).isFalse();
         assertThat(memory.nrFrames()).isEqualTo(4);
     }
+
+    @Test
+    void framesOnBothSidesOfAChunkBoundaryAreIndependent() {
+        ArrayPhysicalMemory big = new ArrayPhysicalMemory(4 * ArrayPhysicalMemory.CHUNK, false);
+        long last = ArrayPhysicalMemory.CHUNK - 1;
+        long first = ArrayPhysicalMemory.CHUNK;
+        big.writeLong(dev.mmkit.api.hw.Page.address(last) + 4088, 0x1122_3344_5566_7788L);
+        big.writeLong(dev.mmkit.api.hw.Page.address(first), -2L);
+        assertThat(big.readLong(dev.mmkit.api.hw.Page.address(last) + 4088)).isEqualTo(0x1122_3344_5566_7788L);
+        assertThat(big.readLong(dev.mmkit.api.hw.Page.address(first))).isEqualTo(-2L);
+        assertThat(big.readLong(dev.mmkit.api.hw.Page.address(3L * ArrayPhysicalMemory.CHUNK))).isZero();
+        big.copyFrame(first, 3L * ArrayPhysicalMemory.CHUNK + 1);
+        assertThat(big.readLong(dev.mmkit.api.hw.Page.address(3L * ArrayPhysicalMemory.CHUNK + 1))).isEqualTo(-2L);
+        assertThat(big.populatedFrames()).isEqualTo(3);
+        big.clearFrame(last);
+        big.clearFrame(2L * ArrayPhysicalMemory.CHUNK);
+        assertThat(big.populatedFrames()).isEqualTo(2);
+        assertThat(big.readLong(dev.mmkit.api.hw.Page.address(last) + 4088)).isZero();
+    }
 }

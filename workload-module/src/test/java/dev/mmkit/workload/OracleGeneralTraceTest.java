@@ -54,17 +54,30 @@ class OracleGeneralTraceTest {
 
     @Test
     void streamsAcrossManyBuffers() throws Exception {
-        int n = 10_000; // more than two batches of 4096 records
+        int n = 10_000; // windows of 4096 records: two whole ones and a partial one
         long[][] rows = new long[n][];
         for (int i = 0; i < n; i++) {
             rows[i] = new long[] {i, i % 7, 4096, i + 8 <= n ? i + 8 : -1};
         }
         Path trace = Files.write(dir.resolve("long.oracleGeneral"), records(rows));
         FakeKernel kernel = new FakeKernel();
-        new OracleGeneralTrace(trace, "og").run(kernel);
+        new OracleGeneralTrace(trace, "og", 4096).run(kernel);
         assertThat(kernel.refs).hasSize(n);
         assertThat(kernel.refs.get(5000).vaddr()).isEqualTo((5000 % 7) * 4096L);
         assertThat(kernel.refs.get(5000).nextAccess()).isEqualTo(5007L);
+        assertThat(kernel.refs.get(4095).vaddr()).isEqualTo((4095 % 7) * 4096L);
+        assertThat(kernel.refs.get(4096).vaddr()).isEqualTo((4096 % 7) * 4096L);
+        assertThat(kernel.refs.get(n - 1).nextAccess()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aTruncatedRecordAfterWholeWindowsIsReportedByIndex() throws Exception {
+        byte[] whole = records(new long[] {0, 1, 4096, -1}, new long[] {1, 2, 4096, -1}, new long[] {2, 3, 4096, -1});
+        Path trace = Files.write(dir.resolve("cut.oracleGeneral"), java.util.Arrays.copyOf(whole, whole.length - 5));
+        FakeKernel kernel = new FakeKernel();
+        assertThatThrownBy(() -> new OracleGeneralTrace(trace, "og", 1).run(kernel))
+            .hasMessageContaining("record 2").hasMessageContaining("truncated record: 19 of 24 bytes");
+        assertThat(kernel.refs).hasSize(2);
     }
 
     @Test

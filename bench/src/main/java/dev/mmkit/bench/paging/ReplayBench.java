@@ -2,6 +2,7 @@ package dev.mmkit.bench.paging;
 
 import dev.mmkit.api.hw.Access;
 import dev.mmkit.api.mm.MemoryManager;
+import dev.mmkit.api.replacement.ReplacementPolicyProvider;
 import dev.mmkit.buddy.BuddyProvider;
 import dev.mmkit.machine.StandaloneMachine;
 import dev.mmkit.paging.fifo.FifoPolicyProvider;
@@ -9,6 +10,8 @@ import dev.mmkit.paging.kswapd.KswapdProvider;
 import dev.mmkit.paging.mm.LinuxMemoryManagerProvider;
 import dev.mmkit.paging.pagetable.X86_64PageTableProvider;
 import dev.mmkit.paging.swap.FileBackingStoreProvider;
+import dev.mmkit.replacement.ClockPolicyProvider;
+import dev.mmkit.replacement.LruPolicyProvider;
 import dev.mmkit.slab.SlubProvider;
 import dev.mmkit.tlb.SetAssociativeTlbProvider;
 import java.io.IOException;
@@ -31,12 +34,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Whole-machine replay: a Zipf(0.9) page trace over 1 million pages replayed through
- * {@code Kernel.access} of one trace-replay process with FIFO and a resident limit of
- * 1,000 or 100,000 pages (backing = none: metadata only, swap slots without I/O). Every
- * reference goes through the TLB, the walk, and on a miss of the resident set a major
- * fault with an eviction through the reverse map. Reported as references per second, to
- * set beside libCacheSim's {@code cachesim} for FIFO on the same kind of trace (3-6 million
- * requests per second measured there).
+ * {@code Kernel.access} of one trace-replay process with FIFO, CLOCK or LRU and a resident
+ * limit of 1,000, 10,000 or 100,000 pages (backing = none: metadata only, swap slots without
+ * I/O). Every reference goes through the TLB, the walk, and on a miss of the resident set a
+ * major fault with an eviction through the reverse map. Reported as references per second,
+ * to set beside libCacheSim's {@code cachesim} on the same kind of trace (3-6 million
+ * requests per second measured there). The whole process, startup and trace reading
+ * included, is timed with {@code mmkit trace} and {@code mmkit run --trace} instead (see
+ * {@code bench/cachesim-peer.py} for the fault counts to expect).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -49,8 +54,10 @@ public class ReplayBench {
 
     @State(Scope.Benchmark)
     public static class Replay {
-        @Param({"1000", "100000"})
+        @Param({"1000", "10000", "100000"})
         int residentLimit;
+        @Param({"fifo", "clock", "lru"})
+        String policy;
         MemoryManager mm;
         int pid;
         int[] trace;
@@ -69,7 +76,13 @@ public class ReplayBench {
             b.slab(m -> new SlubProvider().create(self[0].settingsAt("mmkit.machine.slab"), m));
             b.pageTable(m -> new X86_64PageTableProvider().create(self[0].settingsAt("mmkit.machine.page-table"), m));
             b.tlb((m, cpu, l) -> new SetAssociativeTlbProvider().create(self[0].settingsAt("mmkit.machine.tlb"), m, cpu, l));
-            b.replacement((m, refs) -> new FifoPolicyProvider().create(self[0].settingsAt("mmkit.machine.replacement"), m, refs));
+            ReplacementPolicyProvider provider = switch (policy) {
+                case "fifo" -> new FifoPolicyProvider();
+                case "clock" -> new ClockPolicyProvider();
+                case "lru" -> new LruPolicyProvider();
+                default -> throw new IllegalArgumentException("Unknown policy [" + policy + "], known options [clock, fifo, lru]");
+            };
+            b.replacement((m, refs) -> provider.create(self[0].settingsAt("mmkit.machine.replacement"), m, refs));
             b.reclaimDaemon(m -> new KswapdProvider().create(self[0].settingsAt("mmkit.machine.reclaim.kswapd"), m));
             b.backingStore((m, p) -> new FileBackingStoreProvider().open(self[0].settingsAt("mmkit.machine.backing"), m, p));
             b.memoryManager(m -> new LinuxMemoryManagerProvider().create(self[0].settingsAt("mmkit.machine.paging"), m));
@@ -120,7 +133,7 @@ public class ReplayBench {
     }
 
     @Benchmark
-    public boolean fifo(Replay r) {
+    public boolean replay(Replay r) {
         int k = r.i = (r.i + 1) & (TRACE - 1);
         return r.mm.access(r.pid, ((long) r.trace[k] << 12) + 0x1000_0000L, Access.READ, -1);
     }

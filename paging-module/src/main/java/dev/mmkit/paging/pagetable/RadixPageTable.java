@@ -61,6 +61,18 @@ import dev.mmkit.api.pagetable.Walk;
  *       including) the root: tables exist only where something is mapped.</li>
  * </ol>
  *
+ * <h2>The walk cache (host speed only)</h2>
+ * Like the paging-structure caches of x86 processors (Intel SDM vol. 3, 4.10.3, the "PDE
+ * cache"), a small direct-mapped cache remembers, per root and 2 MiB (4 MiB) region, the
+ * frame of the leaf table that the directory entries above it lead to, so that {@link #walk},
+ * {@link #getPte} and {@link #setPte} read only the leaf entry from memory on a hit. Unlike
+ * the hardware's, it changes nothing the simulation sees: the walk still counts one memory
+ * reference per level, and entries are still read from and written to physical memory.
+ * It stays exact because directory entries change only here: every write of an entry above
+ * the leaf level (the only way a table is linked or unlinked) and every root destroyed
+ * starts a new generation, and only entries of the current generation are used. Its 2048
+ * entries of 32 bytes cover 4 GiB of address space per root.
+ *
  * @see <a href="https://www.kernel.org/doc/html/latest/mm/page_tables.html">Linux page tables</a>
  */
 final class RadixPageTable implements PageTable {
@@ -89,8 +101,22 @@ final class RadixPageTable implements PageTable {
     private final int entryShift;
     private final long maxEntry;
 
+    /** Bits above the canonical part of an address (x86-64: 16); 0 for the 32-bit formats. */
+    private final int canonicalShift;
+    private final int largeLevel;
+    /** Shift of the region one leaf table maps (x86-64: 21). */
+    private final int leafRegionShift;
+
     // reusable path of the current setPte: tables and entry addresses per level
     private final long[] pathTable;
+    /** Whether {@link #pathTable} holds every level of the last descend (not a walk-cache hit). */
+    private boolean pathComplete;
+
+    // the walk cache: WALK_CACHE_SLOTS entries of {root, region, leaf table pfn, generation}
+    private static final int WALK_CACHE_SLOTS = 1 << 11;
+    private final long[] walkCache = new long[4 * WALK_CACHE_SLOTS];
+    /** The current generation; entries of older ones are stale. Starts at 1 (the cache is zeroed). */
+    private long generation = 1;
     /** Live roots, for {@link #verify}. */
     private final java.util.Set<Long> roots = new java.util.LinkedHashSet<>();
 
@@ -110,6 +136,9 @@ final class RadixPageTable implements PageTable {
         }
         this.entryShift = format.entryBytes == 8 ? 3 : 2;
         this.maxEntry = format.entryBytes == 8 ? -1L : 0xFFFF_FFFFL;
+        this.canonicalShift = format.canonicalBits == 32 ? 0 : 64 - format.canonicalBits;
+        this.largeLevel = format.largeLevel;
+        this.leafRegionShift = levels > 1 ? shift[2] : 64;
         this.pathTable = new long[levels + 1];
     }
 
@@ -129,11 +158,10 @@ final class RadixPageTable implements PageTable {
 
     @Override
     public boolean isCanonical(long vaddr) {
-        int unused = 64 - format.canonicalBits;
-        if (format.canonicalBits == 32) {
+        if (canonicalShift == 0) {
             return (vaddr >>> 32) == 0;
         }
-        return (vaddr << unused) >> unused == vaddr;
+        return (vaddr << canonicalShift) >> canonicalShift == vaddr;
     }
 
     @Override
@@ -162,6 +190,40 @@ final class RadixPageTable implements PageTable {
         }
     }
 
+    /** Writes an entry of a level-{@code level} table; an entry above the leaf level invalidates the walk cache. */
+    private void write(long paddr, long entry, int level) {
+        if (level > 1) {
+            generation++;
+        }
+        write(paddr, entry);
+    }
+
+    /** Slot (index of its first word) of the walk-cache entry for {@code root}'s region {@code region}. */
+    private static int walkCacheSlot(long root, long region) {
+        return ((int) (region ^ (region >>> 11) ^ (root >>> Page.SHIFT) * 0x9E37) & (WALK_CACHE_SLOTS - 1)) << 2;
+    }
+
+    /** The leaf table pfn mapping {@code vaddr} under {@code root}, from the walk cache; −1 on a miss. */
+    private long cachedLeafTable(long root, long vaddr) {
+        long region = vaddr >>> leafRegionShift;
+        int at = walkCacheSlot(root, region);
+        long[] c = walkCache;
+        if (c[at + 3] == generation && c[at + 1] == region && c[at] == root) {
+            return c[at + 2];
+        }
+        return -1;
+    }
+
+    private void cacheLeafTable(long root, long vaddr, long tablePfn) {
+        long region = vaddr >>> leafRegionShift;
+        int at = walkCacheSlot(root, region);
+        long[] c = walkCache;
+        c[at] = root;
+        c[at + 1] = region;
+        c[at + 2] = tablePfn;
+        c[at + 3] = generation;
+    }
+
     private boolean isLeaf(int level, long entry) {
         return level == 1 || (level == format.largeLevel && (entry & Pte.PS) != 0);
     }
@@ -182,6 +244,7 @@ final class RadixPageTable implements PageTable {
             throw new IllegalArgumentException("root " + Page.hex(root) + ": not a live root of " + format.name);
         }
         long rootPfn = Page.pfn(root);
+        generation++;
         freeTree(rootPfn, levels);
     }
 
@@ -204,7 +267,6 @@ final class RadixPageTable implements PageTable {
 
     @Override
     public long walk(long root, long vaddr, boolean write, Walk out) {
-        int refs = 0;
         if (!isCanonical(vaddr)) {
             out.pte = 0;
             out.entry = 0;
@@ -212,19 +274,24 @@ final class RadixPageTable implements PageTable {
             out.faultLevel = levels;
             return 0;
         }
+        int level = levels;
         long table = root >>> Page.SHIFT;
-        for (int level = levels; level >= 1; level--) {
+        long leafTable = cachedLeafTable(root, vaddr);
+        if (leafTable >= 0) {
+            level = 1;
+            table = leafTable;
+        }
+        for (; level >= 1; level--) {
             long addr = (table << Page.SHIFT) + ((long) ((int) (vaddr >>> shift[level]) & mask[level]) << entryShift);
             long e = read(addr);
-            refs++;
             if ((e & Pte.P) == 0) {
                 out.pte = 0;
                 out.entry = level == 1 ? e : 0;
-                out.memoryReferences = refs;
+                out.memoryReferences = levels - level + 1;
                 out.faultLevel = level;
                 return 0;
             }
-            if (level == 1 || (level == format.largeLevel && (e & Pte.PS) != 0)) {
+            if (level == 1 || (level == largeLevel && (e & Pte.PS) != 0)) {
                 long bits = (write && (e & Pte.RW) != 0) ? Pte.A | Pte.D : Pte.A;
                 if ((e & bits) != bits) {
                     e |= bits;
@@ -233,11 +300,14 @@ final class RadixPageTable implements PageTable {
                 out.pte = e;
                 out.entry = e;
                 out.pageShift = level == 1 ? Page.SHIFT : format.largeShift;
-                out.memoryReferences = refs;
+                out.memoryReferences = levels - level + 1;
                 out.faultLevel = 0;
                 return e;
             }
             table = (e & Pte.PFN_MASK) >>> Pte.PFN_SHIFT;
+            if (level == 2) {
+                cacheLeafTable(root, vaddr, table);
+            }
         }
         throw new AssertionError();
     }
@@ -247,6 +317,10 @@ final class RadixPageTable implements PageTable {
         if (!isCanonical(vaddr)) {
             return 0;
         }
+        long leafTable = cachedLeafTable(root, vaddr);
+        if (leafTable >= 0) {
+            return read(entryAddress(leafTable, vaddr, 1));
+        }
         long table = Page.pfn(root);
         for (int level = levels; level >= 1; level--) {
             long e = read(entryAddress(table, vaddr, level));
@@ -254,6 +328,9 @@ final class RadixPageTable implements PageTable {
                 return e;
             }
             table = Pte.pfn(e);
+            if (level == 2) {
+                cacheLeafTable(root, vaddr, table);
+            }
         }
         throw new AssertionError();
     }
@@ -316,6 +393,20 @@ final class RadixPageTable implements PageTable {
         if (!isCanonical(vaddr)) {
             throw new IllegalArgumentException("vaddr " + Page.hex(vaddr) + " is not canonical in " + format.name);
         }
+        if (target == 1) {
+            long leafTable = cachedLeafTable(root, vaddr);
+            if (leafTable >= 0) {
+                pathTable[1] = leafTable;
+                pathComplete = false;
+                return leafTable;
+            }
+        }
+        return descendFull(root, vaddr, target, allocate);
+    }
+
+    /** {@link #descend} through every level, filling the whole {@link #pathTable}. */
+    private long descendFull(long root, long vaddr, int target, boolean allocate) {
+        pathComplete = true;
         long spare = -1;
         while (true) {
             long table = Page.pfn(root);
@@ -343,13 +434,16 @@ final class RadixPageTable implements PageTable {
                     tables.free(spare);
                 }
                 pathTable[target] = table;
+                if (target == 1 && levels > 1) {
+                    cacheLeafTable(root, vaddr, table);
+                }
                 return table;
             }
             if (!allocate) {
                 return -1;
             }
             if (spare >= 0) {
-                write(gap, Pte.make(spare, TABLE_FLAGS));
+                write(gap, Pte.make(spare, TABLE_FLAGS), level);
                 tables.addUsed(pathTable[level], 1);
                 spare = -1;
                 continue;
@@ -380,7 +474,7 @@ final class RadixPageTable implements PageTable {
             if (tables.used(pathTable[level]) != 0) {
                 break;
             }
-            write(entryAddress(pathTable[level + 1], vaddr, level + 1), 0);
+            write(entryAddress(pathTable[level + 1], vaddr, level + 1), 0, level + 1);
             tables.free(pathTable[level]);
             tables.addUsed(pathTable[level + 1], -1);
         }
@@ -396,11 +490,14 @@ final class RadixPageTable implements PageTable {
         }
         long addr = entryAddress(table, vaddr, target);
         long old = read(addr);
-        write(addr, value);
+        write(addr, value, target);
         if (old == 0 && value != 0) {
             tables.addUsed(table, 1);
         } else if (old != 0 && value == 0) {
             if (tables.addUsed(table, -1) == 0) {
+                if (!pathComplete) {
+                    descendFull(root, vaddr, target, false);
+                }
                 pruneUp(vaddr, target);
             }
         }
@@ -411,7 +508,7 @@ final class RadixPageTable implements PageTable {
     private void pruneUp(long vaddr, int level) {
         while (level < levels && tables.used(pathTable[level]) == 0) {
             long parent = pathTable[level + 1];
-            write(entryAddress(parent, vaddr, level + 1), 0);
+            write(entryAddress(parent, vaddr, level + 1), 0, level + 1);
             tables.free(pathTable[level]);
             tables.addUsed(parent, -1);
             level++;
@@ -453,7 +550,7 @@ final class RadixPageTable implements PageTable {
                 long nv = visitor.visit(lo, e);
                 if (nv != e) {
                     long stored = encode(nv, level, lo);
-                    write(addr, stored);
+                    write(addr, stored, level);
                     if (stored == 0) {
                         tables.addUsed(tablePfn, -1);
                     }
@@ -462,7 +559,7 @@ final class RadixPageTable implements PageTable {
                 long child = Pte.pfn(e);
                 visitTable(child, level - 1, base + i * span, start, end, visitor);
                 if (tables.used(child) == 0) {
-                    write(addr, 0);
+                    write(addr, 0, level);
                     tables.free(child);
                     tables.addUsed(tablePfn, -1);
                 }

@@ -14,45 +14,46 @@ import dev.mmkit.api.page.PageAllocator;
  * {@code PG_table}, counted in {@code nr_page_table_pages}, and given a count of the entries
  * in use so that a table is freed the moment its last entry is cleared.
  *
- * <p>The counts live in one {@code int} per frame, indexed by pfn and created on first use.
+ * <p>A table's count lives in its own {@code struct page}, in the private field (Linux, too,
+ * keeps page-table state in the table page's {@code struct page}, its {@code ptdesc}), so a
+ * machine pays nothing per frame for it; the field is cleared again before the frame is freed.
  */
 final class TablePages {
     private static final int GFP_PGTABLE = Gfp.GFP_KERNEL | Gfp.__GFP_ZERO;
 
     private final Machine machine;
-    private int[] used;
+    private final MemMap memMap;
     private long nrTables;
     private PageAllocator allocator;
 
     TablePages(Machine machine) {
         this.machine = machine;
+        this.memMap = machine.memMap();
     }
 
     /** A zeroed table page, or −1 when none can be had. */
     long alloc() {
         if (allocator == null) {
             allocator = machine.pageAllocator();
-            used = new int[(int) machine.memMap().nrFrames()];
         }
         long pfn = allocator.allocPages(GFP_PGTABLE, 0);
         if (pfn == PageAllocator.NO_PAGE) {
             return -1;
         }
         machine.memory().clearFrame(pfn);
-        machine.memMap().setFlag(pfn, PageFlags.PG_TABLE);
+        memMap.setFlag(pfn, PageFlags.PG_TABLE);
+        memMap.setPrivateData(pfn, 0);
         machine.vmstat().inc(VmItem.NR_PAGE_TABLE_PAGES);
-        used[(int) pfn] = 0;
         nrTables++;
         return pfn;
     }
 
     void free(long pfn) {
-        MemMap memMap = machine.memMap();
         if (!memMap.testFlag(pfn, PageFlags.PG_TABLE)) {
             throw new IllegalStateException("page " + Page.hex(pfn) + ": not a page table");
         }
         memMap.clearFlag(pfn, PageFlags.PG_TABLE);
-        used[(int) pfn] = 0;
+        memMap.setPrivateData(pfn, 0);
         machine.memory().clearFrame(pfn);
         allocator.freePages(pfn, 0);
         machine.vmstat().add(VmItem.NR_PAGE_TABLE_PAGES, -1);
@@ -60,16 +61,18 @@ final class TablePages {
     }
 
     boolean isTable(long pfn) {
-        return machine.memMap().testFlag(pfn, PageFlags.PG_TABLE);
+        return memMap.testFlag(pfn, PageFlags.PG_TABLE);
     }
 
     int used(long pfn) {
-        return used[(int) pfn];
+        return (int) memMap.privateData(pfn);
     }
 
     /** Adds {@code delta} to a table's entry count, returning the new count. */
     int addUsed(long pfn, int delta) {
-        return used[(int) pfn] += delta;
+        int used = (int) memMap.privateData(pfn) + delta;
+        memMap.setPrivateData(pfn, used);
+        return used;
     }
 
     long nrTables() {

@@ -3,17 +3,9 @@ package dev.mmkit.bench.pagecache;
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.pagecache.AddressSpace;
-import dev.mmkit.buddy.BuddyProvider;
+import dev.mmkit.bench.BenchMachine;
 import dev.mmkit.machine.StandaloneMachine;
-import dev.mmkit.pagecache.FlusherProvider;
-import dev.mmkit.pagecache.RadixPageCacheProvider;
-import dev.mmkit.paging.fifo.FifoPolicyProvider;
-import dev.mmkit.paging.kswapd.KswapdProvider;
-import dev.mmkit.paging.mm.LinuxMemoryManagerProvider;
 import dev.mmkit.paging.pagetable.X86_64PageTableProvider;
-import dev.mmkit.paging.swap.FileBackingStoreProvider;
-import dev.mmkit.slab.SlubProvider;
-import dev.mmkit.tlb.SetAssociativeTlbProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -56,23 +48,9 @@ public class PageCacheBench {
     private static final long GIB = 1L << 30;
 
     static StandaloneMachine machine(Path dir, String hocon) {
-        StandaloneMachine[] self = new StandaloneMachine[1];
-        StandaloneMachine.Builder b = StandaloneMachine.builder(StandaloneMachine.config(hocon
+        StandaloneMachine machine = BenchMachine.build(dir, hocon
             + "\nmmkit.machine.zones = [ { name = Normal } ]\nmmkit.machine.paging.swap.size = 0"
-            + "\nmmkit.machine.page-cache.impl = radix\nmmkit.machine.reclaim.writeback.impl = flusher"))
-            .runDirectory(dir);
-        b.pageAllocator(m -> new BuddyProvider().create(self[0].settingsAt("mmkit.machine.page-allocator"), m));
-        b.slab(m -> new SlubProvider().create(self[0].settingsAt("mmkit.machine.slab"), m));
-        b.pageTable(m -> new X86_64PageTableProvider().create(self[0].settingsAt("mmkit.machine.page-table"), m));
-        b.tlb((m, cpu, l) -> new SetAssociativeTlbProvider().create(self[0].settingsAt("mmkit.machine.tlb"), m, cpu, l));
-        b.replacement((m, refs) -> new FifoPolicyProvider().create(self[0].settingsAt("mmkit.machine.replacement"), m, refs));
-        b.reclaimDaemon(m -> new KswapdProvider().create(self[0].settingsAt("mmkit.machine.reclaim.kswapd"), m));
-        b.backingStore((m, p) -> new FileBackingStoreProvider().open(self[0].settingsAt("mmkit.machine.backing"), m, p));
-        b.pageCache(m -> new RadixPageCacheProvider().create(self[0].settingsAt("mmkit.machine.page-cache"), m));
-        b.writebackDaemon(m -> new FlusherProvider().create(self[0].settingsAt("mmkit.machine.reclaim.writeback"), m));
-        b.memoryManager(m -> new LinuxMemoryManagerProvider().create(self[0].settingsAt("mmkit.machine.paging"), m));
-        StandaloneMachine machine = b.build();
-        self[0] = machine;
+            + "\nmmkit.machine.page-cache.impl = radix\nmmkit.machine.reclaim.writeback.impl = flusher", "fifo");
         machine.writebackDaemon();
         return machine;
     }

@@ -7,15 +7,9 @@ import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.pagetable.PageTable;
 import dev.mmkit.api.pagetable.Walk;
 import dev.mmkit.api.workload.Mman;
-import dev.mmkit.buddy.BuddyProvider;
+import dev.mmkit.bench.BenchMachine;
 import dev.mmkit.machine.StandaloneMachine;
-import dev.mmkit.paging.fifo.FifoPolicyProvider;
-import dev.mmkit.paging.kswapd.KswapdProvider;
-import dev.mmkit.paging.mm.LinuxMemoryManagerProvider;
 import dev.mmkit.paging.pagetable.X86_64PageTableProvider;
-import dev.mmkit.paging.swap.FileBackingStoreProvider;
-import dev.mmkit.slab.SlubProvider;
-import dev.mmkit.tlb.SetAssociativeTlbProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,20 +66,8 @@ public class PagingBench {
         @Setup
         public void setUp() throws IOException {
             dir = Files.createTempDirectory("mmkit-paging-bench");
-            StandaloneMachine[] self = new StandaloneMachine[1];
-            StandaloneMachine.Builder b = StandaloneMachine.builder(StandaloneMachine.config(
-                "mmkit.machine.memory { size = 256MiB, backing = none }\nmmkit.machine.paging.swap.size = 0"))
-                .runDirectory(dir);
-            b.pageAllocator(m -> new BuddyProvider().create(self[0].settingsAt("mmkit.machine.page-allocator"), m));
-            b.slab(m -> new SlubProvider().create(self[0].settingsAt("mmkit.machine.slab"), m));
-            b.pageTable(m -> new X86_64PageTableProvider().create(self[0].settingsAt("mmkit.machine.page-table"), m));
-            b.tlb((m, cpu, l) -> new SetAssociativeTlbProvider().create(self[0].settingsAt("mmkit.machine.tlb"), m, cpu, l));
-            b.replacement((m, refs) -> new FifoPolicyProvider().create(self[0].settingsAt("mmkit.machine.replacement"), m, refs));
-            b.reclaimDaemon(m -> new KswapdProvider().create(self[0].settingsAt("mmkit.machine.reclaim.kswapd"), m));
-            b.backingStore((m, p) -> new FileBackingStoreProvider().open(self[0].settingsAt("mmkit.machine.backing"), m, p));
-            b.memoryManager(m -> new LinuxMemoryManagerProvider().create(self[0].settingsAt("mmkit.machine.paging"), m));
-            machine = b.build();
-            self[0] = machine;
+            machine = BenchMachine.build(dir,
+                "mmkit.machine.memory { size = 256MiB, backing = none }\nmmkit.machine.paging.swap.size = 0", "fifo");
             mm = machine.memoryManager();
             pid = mm.spawn("bench");
             // 4096 pages over 16 MiB: eight PTE tables, far more pages than the TLB holds

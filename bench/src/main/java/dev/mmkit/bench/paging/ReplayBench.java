@@ -2,18 +2,8 @@ package dev.mmkit.bench.paging;
 
 import dev.mmkit.api.hw.Access;
 import dev.mmkit.api.mm.MemoryManager;
-import dev.mmkit.api.replacement.ReplacementPolicyProvider;
-import dev.mmkit.buddy.BuddyProvider;
+import dev.mmkit.bench.BenchMachine;
 import dev.mmkit.machine.StandaloneMachine;
-import dev.mmkit.paging.fifo.FifoPolicyProvider;
-import dev.mmkit.paging.kswapd.KswapdProvider;
-import dev.mmkit.paging.mm.LinuxMemoryManagerProvider;
-import dev.mmkit.paging.pagetable.X86_64PageTableProvider;
-import dev.mmkit.paging.swap.FileBackingStoreProvider;
-import dev.mmkit.replacement.ClockPolicyProvider;
-import dev.mmkit.replacement.LruPolicyProvider;
-import dev.mmkit.slab.SlubProvider;
-import dev.mmkit.tlb.SetAssociativeTlbProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,27 +57,9 @@ public class ReplayBench {
         @Setup
         public void setUp() throws IOException {
             dir = Files.createTempDirectory("mmkit-replay-bench");
-            StandaloneMachine[] self = new StandaloneMachine[1];
-            StandaloneMachine.Builder b = StandaloneMachine.builder(StandaloneMachine.config(
+            StandaloneMachine machine = BenchMachine.build(dir,
                 "mmkit.machine.memory { size = 1GiB, backing = none }\n"
-                    + "mmkit.machine.paging { resident-limit = " + residentLimit + ", swap.size = 4GiB }"))
-                .runDirectory(dir);
-            b.pageAllocator(m -> new BuddyProvider().create(self[0].settingsAt("mmkit.machine.page-allocator"), m));
-            b.slab(m -> new SlubProvider().create(self[0].settingsAt("mmkit.machine.slab"), m));
-            b.pageTable(m -> new X86_64PageTableProvider().create(self[0].settingsAt("mmkit.machine.page-table"), m));
-            b.tlb((m, cpu, l) -> new SetAssociativeTlbProvider().create(self[0].settingsAt("mmkit.machine.tlb"), m, cpu, l));
-            ReplacementPolicyProvider provider = switch (policy) {
-                case "fifo" -> new FifoPolicyProvider();
-                case "clock" -> new ClockPolicyProvider();
-                case "lru" -> new LruPolicyProvider();
-                default -> throw new IllegalArgumentException("Unknown policy [" + policy + "], known options [clock, fifo, lru]");
-            };
-            b.replacement((m, refs) -> provider.create(self[0].settingsAt("mmkit.machine.replacement"), m, refs));
-            b.reclaimDaemon(m -> new KswapdProvider().create(self[0].settingsAt("mmkit.machine.reclaim.kswapd"), m));
-            b.backingStore((m, p) -> new FileBackingStoreProvider().open(self[0].settingsAt("mmkit.machine.backing"), m, p));
-            b.memoryManager(m -> new LinuxMemoryManagerProvider().create(self[0].settingsAt("mmkit.machine.paging"), m));
-            StandaloneMachine machine = b.build();
-            self[0] = machine;
+                    + "mmkit.machine.paging { resident-limit = " + residentLimit + ", swap.size = 4GiB }", policy);
             mm = machine.memoryManager();
             pid = mm.spawnAdmitAll("trace");
             trace = zipf(PAGES, 0.9, TRACE, new SplittableRandom(42));

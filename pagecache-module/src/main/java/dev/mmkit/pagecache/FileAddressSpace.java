@@ -27,7 +27,9 @@ import java.io.IOException;
  * {@link #setPageDirty} sets {@code PG_dirty} and the tree's DIRTY tag and counts
  * {@code NR_DIRTY} and {@code nr_dirtied}; the first dirty page puts the file on the
  * cache's dirty list, stamped with the time ({@code inode->dirtied_when}). Writing a page
- * ({@link #writePage}) clears the dirty state, sets {@code PG_writeback}, the WRITEBACK tag
+ * ({@link #writePage}) first write-protects and cleans the PTEs of a mapped page
+ * ({@code clear_page_dirty_for_io}: {@code Vmscan.pageMkclean}), so that the next store
+ * through a shared mapping faults and dirties it again; then it clears the dirty state, sets {@code PG_writeback}, the WRITEBACK tag
  * and {@code NR_WRITEBACK}, puts the bytes up to {@code i_size} in the file and counts
  * {@code pgpgout} (in KiB, 4 per page, as {@code /proc/vmstat} prints sectors / 2);
  * {@link #endWriteback} ends it ({@code nr_written}). A synchronous writer (fsync, reclaim,
@@ -337,6 +339,10 @@ final class FileAddressSpace implements AddressSpace {
      * sequence. Returns false on an error.
      */
     boolean writePage(long index, long pfn, boolean sync) {
+        // clear_page_dirty_for_io: the next store through a shared mapping faults and re-dirties
+        if (memMap.mapcount(pfn) > 0) {
+            cache.vmscan().pageMkclean(pfn);
+        }
         if (memMap.testAndClearFlag(pfn, PageFlags.PG_DIRTY)) {
             tree.tagClear(index, RadixTree.TAG_DIRTY);
             nrDirty--;

@@ -8,6 +8,7 @@ import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.page.Watermark;
 import dev.mmkit.api.page.Zone;
+import dev.mmkit.api.workload.Mman;
 import dev.mmkit.machine.StandaloneMachine;
 import dev.mmkit.paging.TestMachine;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,51 @@ class FlusherTest {
         m.clock().advance(1);
         assertThat(vm.get(VmItem.NR_WRITEBACK)).isZero();
         assertThat(vm.get(VmItem.NR_WRITTEN)).isEqualTo(1);
+        Machines.cache(m).verify();
+    }
+
+    private static long diskLong(StandaloneMachine m, String path, int offset) {
+        return java.nio.ByteBuffer.wrap(Machines.disk(m, path)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(offset);
+    }
+
+    @Test
+    void storesThroughASharedMappingAreWrittenByTheFlusherWithoutAnUnmap() {
+        StandaloneMachine m = Machines.build("4MiB", true, "");
+        Machines.createFile(m, "mapped.bin", new byte[PAGE]);
+        MemoryManager mm = Machines.mm(m);
+        VmStat vm = m.vmstat();
+        m.clock().advance(S);
+        int pid = mm.spawn("w");
+        int fd = mm.open(pid, "mapped.bin", false);
+        long a = mm.mmap(pid, 0, PAGE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, fd, 0);
+        long faults = vm.get(VmItem.PGFAULT);
+        // the first store faults once (the page is read in) and dirties the page at once
+        assertThat(mm.store(pid, a, 8, 0x1111)).isTrue();
+        assertThat(vm.get(VmItem.PGFAULT)).isEqualTo(faults + 1);
+        assertThat(vm.get(VmItem.NR_DIRTY)).isEqualTo(1);
+        // dirtied just after 1 s: the pass at 35 s writes it, still mapped
+        m.clock().advance(35 * S - m.clock().now());
+        assertThat(vm.get(VmItem.NR_DIRTY)).isZero();
+        assertThat(vm.get(VmItem.NR_WRITEBACK)).isEqualTo(1);
+        assertThat(diskLong(m, "mapped.bin", 0)).isEqualTo(0x1111);
+        m.clock().advance(IO);
+        assertThat(vm.get(VmItem.NR_WRITEBACK)).isZero();
+        // writeback write-protected the PTE: the second store faults once more and re-dirties it
+        assertThat(mm.store(pid, a + 8, 8, 0x2222)).isTrue();
+        assertThat(vm.get(VmItem.PGFAULT)).isEqualTo(faults + 2);
+        assertThat(vm.get(VmItem.NR_DIRTY)).isEqualTo(1);
+        // a third store finds the PTE writable again: no fault
+        assertThat(mm.store(pid, a + 16, 8, 0x3333)).isTrue();
+        assertThat(vm.get(VmItem.PGFAULT)).isEqualTo(faults + 2);
+        // dirtied just after 35 s: the passes up to 65 s find it younger than 30 s, the one at 70 s writes it
+        m.clock().advance(70 * S - 1 - m.clock().now());
+        assertThat(vm.get(VmItem.NR_DIRTY)).isEqualTo(1);
+        m.clock().advance(1 + IO);
+        assertThat(vm.get(VmItem.NR_DIRTY)).isZero();
+        assertThat(vm.get(VmItem.NR_WRITEBACK)).isZero();
+        assertThat(diskLong(m, "mapped.bin", 0)).isEqualTo(0x1111);
+        assertThat(diskLong(m, "mapped.bin", 8)).isEqualTo(0x2222);
+        assertThat(diskLong(m, "mapped.bin", 16)).isEqualTo(0x3333);
         Machines.cache(m).verify();
     }
 

@@ -179,6 +179,9 @@ public final class TestPageCache implements PageCache {
 
         void writePage(long index) {
             long pfn = pages.get(index);
+            if (machine.memMap().mapcount(pfn) > 0) {
+                machine.memoryManager().vmscan().pageMkclean(pfn);
+            }
             byte[] bytes = disk.get(path);
             int from = (int) (index * Page.SIZE);
             int n = Math.min(Page.SIZE, bytes.length - from);

@@ -33,6 +33,16 @@ public interface Vmscan {
      */
     void lruDel(long pfn);
 
+    /**
+     * {@code page_mkclean}: write-protects and cleans every PTE that maps page {@code pfn}
+     * in a shared mapping and drops those translations from the TLBs, so that the next
+     * store through any of them faults and marks the page dirty again. The page cache calls
+     * it before it writes a mapped dirty page ({@code clear_page_dirty_for_io}).
+     *
+     * @return how many PTEs were dirty
+     */
+    int pageMkclean(long pfn);
+
     /** {@code shrink_slab}: returns slab pages freed. */
     long shrinkSlab(int gfp);
 

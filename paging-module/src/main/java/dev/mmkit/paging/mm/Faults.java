@@ -119,12 +119,21 @@ final class Faults {
     }
 
     /**
-     * Whether a shared mapping of {@code vma} may map page {@code pfn} writable: always with
-     * hardware dirty bits; with software ones only once the page is dirty (a clean page is
-     * mapped read-only so that its first write faults and marks it).
+     * Whether a shared mapping of {@code vma} may map page {@code pfn} writable. A page-cache
+     * page only while it is dirty in the page cache (write-notify, {@code
+     * vma_wants_writenotify}): a clean one is mapped read-only so that its first write takes
+     * a write-protect fault that marks it dirty, and writeback write-protects it again
+     * ({@code page_mkclean}). An anonymous shared page always with hardware dirty bits; with
+     * software ones only once it is dirty.
      */
     boolean sharedWritable(Vma vma, long pfn) {
-        return vma.isShared() && (!softwareBits || k.rmap.isDirty(pfn));
+        if (!vma.isShared()) {
+            return false;
+        }
+        if (!memMap.testFlag(pfn, PageFlags.PG_ANON)) {
+            return memMap.testFlag(pfn, PageFlags.PG_DIRTY);
+        }
+        return !softwareBits || k.rmap.isDirty(pfn);
     }
 
     /**
@@ -225,8 +234,10 @@ final class Faults {
 
     /**
      * {@code do_wp_page}: a write to a present read-only page of a writable VMA. In a shared
-     * mapping ({@code wp_page_shared}) the page is marked dirty and mapped writable: with
-     * software modified bits this is the fault that emulates D (counted in softref_faults).
+     * mapping ({@code wp_page_shared}) the page is marked dirty (a page-cache page in the
+     * page cache: {@code set_page_dirty}) and mapped writable and dirty: the write-notify
+     * fault of a clean file page, and with software modified bits the fault that emulates D
+     * (counted in softref_faults).
      */
     private boolean doWpPage(Task t, Vma vma, long va, long pte) {
         Mm mm = t.mm;

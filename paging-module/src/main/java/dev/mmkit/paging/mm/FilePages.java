@@ -6,7 +6,6 @@ import dev.mmkit.api.hw.Pte;
 import dev.mmkit.api.machine.CostModel;
 import dev.mmkit.api.machine.Machine;
 import dev.mmkit.api.machine.MemMap;
-import dev.mmkit.api.machine.PageFlags;
 import dev.mmkit.api.machine.Settings;
 import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.machine.VmStat;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * File-backed pages and the file system calls, after {@code mm/filemap.c}: the page-cache
@@ -28,10 +26,9 @@ import java.util.TreeSet;
  * <ul>
  *   <li>Fault ({@code do_read_fault}, {@code do_shared_fault}, {@code do_cow_fault}): the
  *       page comes from the page cache (read from the file when absent: a major fault); a
- *       shared mapping maps it writable (read-only until its first write with software
- *       modified bits) and marks it dirty on a write; a private one maps it read-only and a
- *       write copies it into an anonymous page at once. Beyond the end of the file is
- *       SIGBUS.</li>
+ *       shared mapping marks it dirty on a write and maps it writable only while it is
+ *       dirty (write-notify); a private one maps it read-only and a write copies it into an
+ *       anonymous page at once. Beyond the end of the file is SIGBUS.</li>
  *   <li>The file LRU: page-cache pages are evictable mapped or not. A page enters the
  *       replacement set once ({@code PG_lru}), when the page cache adds it
  *       ({@code Vmscan.lruAdd}) or when it is first mapped, whichever comes first, and
@@ -43,12 +40,14 @@ import java.util.TreeSet;
  *       ({@code PageCache.reclaimPage}), writing it first when dirty and the caller may
  *       enter the filesystem ({@code __GFP_FS}).</li>
  *   <li>Truncate ({@code unmap_mapping_range}): the PTEs beyond the new end go first.</li>
- *   <li>Dirty bits ({@code page_mkclean}): a store through a shared mapping sets D in the
- *       PTE only. D reaches the page cache's dirty mark when the PTE goes (unmap, eviction,
- *       truncate), and for every shared mapping of a file before its fsync and for every file
- *       before the page cache shuts down ({@link #syncMappings}: the D bits move, the PTEs are
- *       cleaned and their TLB entries shot down, so the next store sets D again). So a page
- *       written back while mapped writable, then stored to again, is written again.</li>
+ *   <li>Dirty pages (write-notify, {@code vma_wants_writenotify}): a shared writable
+ *       mapping maps a page-cache page writable only while the page is dirty in the page
+ *       cache. The first store to a clean page takes a write-protect fault ({@code
+ *       wp_page_shared} in {@link Faults}) that marks it dirty (NR_DIRTY, the dirty tag, the
+ *       inode's dirtied time) and makes the PTE writable. Before the page cache writes a
+ *       mapped page it calls {@code Vmscan.pageMkclean} ({@link Rmap#pageMkclean}), which
+ *       write-protects and cleans every shared PTE, so the next store faults again. So the
+ *       page cache always knows which pages are dirty, and the flusher writes them.</li>
  * </ul>
  */
 final class FilePages {
@@ -62,7 +61,6 @@ final class FilePages {
     /** {@code address_space->i_mmap}: the VMAs mapping each file, by page-cache id. */
     private final Map<Integer, List<Vma>> fileVmas = new HashMap<>();
     private Boolean hasPageCache;
-    private final boolean softwareBits;
 
     FilePages(LinuxMemoryManager k) {
         this.k = k;
@@ -71,7 +69,6 @@ final class FilePages {
         this.memMap = k.memMap;
         this.vmstat = k.vmstat;
         this.cost = k.cost;
-        this.softwareBits = k.settings.softwareBits();
     }
 
     boolean hasPageCache() {
@@ -169,9 +166,9 @@ final class FilePages {
             if (write) {
                 as.setPageDirty(index);
             }
-            // with software modified bits a clean page is mapped read-only: its first write faults
-            boolean writable = vma.isShared() && (write || !softwareBits);
-            k.pt.setPte(mm.root, va, Pte.make(pfn, vma.pteFlags(writable)), Page.SHIFT);
+            // write-notify: a shared mapping maps the page writable only while it is dirty
+            boolean writable = k.faults.sharedWritable(vma, pfn);
+            k.pt.setPte(mm.root, va, Pte.make(pfn, vma.pteFlags(writable) | (write ? Pte.D : 0)), Page.SHIFT);
             mm.rss++;
         }
         if (cached) {
@@ -387,54 +384,16 @@ final class FilePages {
 
     int fsync(int pid, int fd) {
         return onFile(pid, fd, as -> {
-            syncMappings(as);
             as.fsync();
             return 0;
         });
     }
 
     /**
-     * {@code page_mkclean} over the shared mappings of a file: each D bit of a present PTE
-     * that maps one of its page-cache pages marks the page dirty in the cache and is
-     * cleared, and the translation is shot down so that the next store sets D again.
-     * Private mappings map either clean read-only cache pages or anonymous copies.
+     * Clean shutdown of the files: the page cache writes every dirty page (write-protecting
+     * its shared mappings first) and closes every file.
      */
-    void syncMappings(AddressSpace as) {
-        List<Vma> vmas = fileVmas.get(as.id());
-        if (vmas == null) {
-            return;
-        }
-        for (Vma vma : new ArrayList<>(vmas)) {
-            if (!vma.isShared() || vma.mm.root < 0) {
-                continue;
-            }
-            Task owner = TlbFlush.ownerOf(vma.mm);
-            k.pt.forEach(vma.mm.root, vma.start, vma.end, (va, pte) -> {
-                if (!Pte.isPresent(pte) || !Pte.isDirty(pte)) {
-                    return pte;
-                }
-                long pfn = Pte.pfn(pte);
-                if (memMap.mapping(pfn) != as.id() || memMap.testFlag(pfn, PageFlags.PG_ANON)) {
-                    return pte;
-                }
-                as.setPageDirty(memMap.index(pfn));
-                if (owner != null) {
-                    k.tlbFlush.flushPage(owner.pid, va);
-                }
-                return pte & ~Pte.D;
-            });
-        }
-    }
-
-    /** Clean shutdown of the files: every mapping's D bits to the cache, then the cache writes and closes every file. */
     void shutdown() throws IOException {
-        PageCache cache = machine.pageCache();
-        for (Integer id : new TreeSet<>(fileVmas.keySet())) {
-            AddressSpace as = cache.byId(id);
-            if (as != null) {
-                syncMappings(as);
-            }
-        }
-        cache.shutdown();
+        machine.pageCache().shutdown();
     }
 }

@@ -99,7 +99,10 @@ import java.util.Map;
  * are dirtied; private ones map them read-only and copy on the first write. Their reverse
  * map is the file's list of VMAs ({@code i_mmap}); eviction unmaps a page-cache page
  * everywhere (if mapped at all) and hands it to {@code PageCache.reclaimPage}. Without a page
- * cache every file call is {@code -ENODEV}.
+ * cache every file call is {@code -ENODEV}. Shared writable file mappings are
+ * write-notified: a page-cache page is mapped writable only while it is dirty in the page
+ * cache, its first store takes a write-protect fault that marks it dirty, and the page
+ * cache's writeback write-protects it again first ({@link #pageMkclean}).
  *
  * <h2>Invalid PTEs and soft faults ({@link Rmap#invalidate}, {@link Faults})</h2>
  * A policy may map a resident page invalid ({@code invalidate}): every PTE keeps the frame
@@ -112,10 +115,10 @@ import java.util.Map;
  * <h2>Software referenced and modified bits ({@code referenced-bits = software})</h2>
  * The BSD/VAX emulation: replacement never reads A or D. Testing and clearing a page's
  * referenced bit clears {@code PG_referenced} and invalidates the page, so its next use
- * faults and sets the bit again; a page a fault maps is marked referenced. A clean page is
- * mapped read-only even in a writable shared mapping, and its first write faults and marks
- * it dirty ({@code PG_dirty}, or the page cache's dirty mark). Both extra faults count in
- * {@code softref_faults} (and, as minor faults, in pgfault).
+ * faults and sets the bit again; a page a fault maps is marked referenced. A clean anonymous
+ * page is mapped read-only even in a writable shared mapping, and its first write faults and
+ * marks it ({@code PG_dirty}); page-cache pages are write-notified in both modes (above).
+ * Both extra faults count in {@code softref_faults} (and, as minor faults, in pgfault).
  *
  * <h2>Replacement sets ({@link Lru})</h2>
  * Without a resident limit one policy instance replaces within the whole machine. With
@@ -486,6 +489,12 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     }
 
     @Override
+    public int pageMkclean(long pfn) {
+        pt();
+        return rmap.pageMkclean(pfn);
+    }
+
+    @Override
     public long shrinkSlab(int gfp) {
         return reclaim.shrinkSlab(gfp);
     }
@@ -641,6 +650,10 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
                     if (!fileOk && (!anon || memMap.index(pfn) != Page.vpn(va))) {
                         throw new IllegalStateException("pid " + t.pid + ": page " + Page.hex(pfn) + " at " + Page.hex(va)
                             + " has flags " + PageFlags.describe(memMap.flags(pfn)) + " index " + Page.hex(memMap.index(pfn)));
+                    }
+                    if (fileOk && Pte.isWritable(pte) && !memMap.testFlag(pfn, PageFlags.PG_DIRTY)) {
+                        throw new IllegalStateException("pid " + t.pid + ": page-cache page " + Page.hex(pfn) + " at "
+                            + Page.hex(va) + " is mapped writable but clean in the page cache (write-notify)");
                     }
                 } else {
                     slotRefs[(int) Pte.swapOffset(pte)]++;

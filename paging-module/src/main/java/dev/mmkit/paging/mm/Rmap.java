@@ -239,25 +239,50 @@ final class Rmap {
     }
 
     /**
-     * {@code page_mkclean}: clears D in every mapping and PG_dirty, before the page is
-     * written; private mappings (and, with software modified bits, all) become read-only,
-     * so that the next write faults.
+     * Before an anonymous page is written to swap: clears PG_dirty and D in every mapping;
+     * private mappings (and, with software modified bits, all) become read-only, so that
+     * the next write faults.
      */
     void cleanMappings(long pfn) {
         memMap.clearFlag(pfn, PageFlags.PG_DIRTY);
+        mkclean(pfn, false, softwareBits);
+    }
+
+    /**
+     * {@code page_mkclean} ({@code Vmscan.pageMkclean}): every PTE that maps the page in a
+     * shared mapping is write-protected and cleaned, its translation shot down, so that the
+     * next store takes a write-protect fault ({@code wp_page_shared}) that marks the page
+     * dirty again. Returns how many of those PTEs were dirty.
+     */
+    int pageMkclean(long pfn) {
+        return mkclean(pfn, true, true);
+    }
+
+    /**
+     * Clears D in the PTEs that map the page (only those of shared mappings when
+     * {@code sharedOnly}); private ones always lose write access, shared ones when
+     * {@code protectShared}. Returns how many PTEs had D set.
+     */
+    private int mkclean(long pfn, boolean sharedOnly, boolean protectShared) {
+        int[] dirty = {0};
         rmapWalk(pfn, (vma, va, pte) -> {
-            if (Pte.isDirty(pte) || Pte.isWritable(pte)) {
-                long clean = pte & ~Pte.D;
-                if (!vma.isShared() || softwareBits) {
-                    clean &= ~Pte.RW;
-                }
-                k.pt.setPte(vma.mm.root, va, clean, Page.SHIFT);
-                Task owner = TlbFlush.ownerOf(vma.mm);
-                if (owner != null) {
-                    k.tlbFlush.flushPage(owner.pid, va);
-                }
+            if ((sharedOnly && !vma.isShared()) || !(Pte.isDirty(pte) || Pte.isWritable(pte))) {
+                return;
+            }
+            if (Pte.isDirty(pte)) {
+                dirty[0]++;
+            }
+            long clean = pte & ~Pte.D;
+            if (!vma.isShared() || protectShared) {
+                clean &= ~Pte.RW;
+            }
+            k.pt.setPte(vma.mm.root, va, clean, Page.SHIFT);
+            Task owner = TlbFlush.ownerOf(vma.mm);
+            if (owner != null) {
+                k.tlbFlush.flushPage(owner.pid, va);
             }
         });
+        return dirty[0];
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mmkit.paging.mm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mmkit.api.hw.Pte;
 import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.mm.VmArea;
 import dev.mmkit.api.workload.Mman;
@@ -73,6 +74,80 @@ class FileMappingTest {
         mm.verify();
         assertThat(mm.fsync(pid, fd)).isZero();
         assertThat(diskLong(8192)).isEqualTo(0x4444);
+    }
+
+    private long pte(long va) {
+        return machine.pageTable().getPte(((Task) mm.processes().get(0)).mm.root, va);
+    }
+
+    @Test
+    void aSharedWritableMappingIsWriteNotified() {
+        long a = mm.mmap(pid, 0, 3 * 4096, RW, Mman.MAP_SHARED, fd, 0);
+        // a read fault maps the clean page read-only although the VMA is writable
+        assertThat(mm.load(pid, a, 8)).isEqualTo(0x1111);
+        assertThat(mm.counters().get("page_faults")).isEqualTo(1);
+        assertThat(Pte.isWritable(pte(a))).isFalse();
+        assertThat(cache.nrDirty()).isZero();
+        // the first store takes a write-protect fault that dirties the page in the page cache
+        assertThat(mm.store(pid, a, 8, 0x5555)).isTrue();
+        assertThat(mm.counters().get("page_faults")).isEqualTo(2);
+        assertThat(cache.nrDirty()).isEqualTo(1);
+        assertThat(Pte.isWritable(pte(a))).isTrue();
+        assertThat(Pte.isDirty(pte(a))).isTrue();
+        long pfn = Pte.pfn(pte(a));
+        // a further store to the now writable page does not fault
+        assertThat(mm.store(pid, a + 8, 8, 0x6666)).isTrue();
+        assertThat(mm.counters().get("page_faults")).isEqualTo(2);
+        // a write fault on an unmapped page maps it writable and dirty at once: one fault
+        assertThat(mm.store(pid, a + 4096, 8, 0x7777)).isTrue();
+        assertThat(mm.counters().get("page_faults")).isEqualTo(3);
+        assertThat(cache.nrDirty()).isEqualTo(2);
+        assertThat(Pte.isWritable(pte(a + 4096))).isTrue();
+        mm.verify();
+
+        // page_mkclean: one dirty PTE, now read-only and clean
+        assertThat(mm.pageMkclean(pfn)).isEqualTo(1);
+        assertThat(Pte.isWritable(pte(a))).isFalse();
+        assertThat(Pte.isDirty(pte(a))).isFalse();
+        assertThat(mm.pageMkclean(pfn)).isZero();
+        mm.verify();
+    }
+
+    @Test
+    void writebackWriteProtectsAMappedPageAndTheNextStoreDirtiesItAgain() {
+        long a = mm.mmap(pid, 0, 3 * 4096, RW, Mman.MAP_SHARED, fd, 0);
+        assertThat(mm.store(pid, a, 8, 0x5555)).isTrue();
+        assertThat(mm.counters().get("page_faults")).isEqualTo(1);
+        // fsync writes the page: the test page cache calls pageMkclean first
+        assertThat(mm.fsync(pid, fd)).isZero();
+        assertThat(diskLong(0)).isEqualTo(0x5555);
+        assertThat(cache.nrDirty()).isZero();
+        assertThat(Pte.isWritable(pte(a))).isFalse();
+        assertThat(Pte.isDirty(pte(a))).isFalse();
+        // the second store faults once more and dirties the page again
+        assertThat(mm.store(pid, a + 8, 8, 0x6666)).isTrue();
+        assertThat(mm.counters().get("page_faults")).isEqualTo(2);
+        assertThat(cache.nrDirty()).isEqualTo(1);
+        assertThat(mm.fsync(pid, fd)).isZero();
+        assertThat(diskLong(0)).isEqualTo(0x5555);
+        assertThat(diskLong(8)).isEqualTo(0x6666);
+        mm.verify();
+    }
+
+    @Test
+    void aPrivateWritableMappingStillCopiesOnWrite() {
+        long a = mm.mmap(pid, 0, 3 * 4096, RW, Mman.MAP_PRIVATE, fd, 0);
+        assertThat(mm.load(pid, a, 8)).isEqualTo(0x1111);
+        assertThat(Pte.isWritable(pte(a))).isFalse();
+        long cached = Pte.pfn(pte(a));
+        assertThat(mm.store(pid, a, 8, 0x5555)).isTrue();
+        assertThat(mm.counters().get("page_faults")).isEqualTo(2);
+        assertThat(mm.counters().get("cow_copies")).isEqualTo(1);
+        assertThat(Pte.pfn(pte(a))).isNotEqualTo(cached);
+        assertThat(Pte.isWritable(pte(a))).isTrue();
+        assertThat(cache.nrDirty()).isZero();
+        assertThat(mm.pageMkclean(cached)).isZero();
+        mm.verify();
     }
 
     @Test

@@ -76,30 +76,14 @@ class ReplacementPoliciesIT {
     @ParameterizedTest
     @CsvSource({"fifo, 15", "lru, 12", "opt, 9", "clock, 14", "nth-chance, 14", "two-list, 12", "vms, 15"})
     void theTextbookStringFromAnOracleGeneralTrace(String policy, long faults) {
-        MmkitAssembly.RunOutcome run = MmkitAssembly.config(SMALL)
-            .set("mmkit.machine.paging.resident-limit", 3)
-            .set("mmkit.workload.impl", "trace")
-            .set("mmkit.workload.trace.format", "oracle-general")
-            .set("mmkit.workload.trace.path", com.typesafe.config.ConfigUtil.quoteString(trace.toString()))
-            .set("mmkit.machine.replacement.impl", policy)
-            .run();
-        assertThat(run.implementations().get(Slot.REPLACEMENT).name()).isEqualTo(policy);
-        assertThat(run.references()).isEqualTo(SILBERSCHATZ.length);
+        MmkitAssembly.RunOutcome run = replayTheTextbookString(policy);
         assertThat(run.vmstat().get("pgfault")).isEqualTo(faults);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"freelist-clock"})
     void theFreeListClockRunsTheTraceToo(String policy) {
-        MmkitAssembly.RunOutcome run = MmkitAssembly.config(SMALL)
-            .set("mmkit.machine.paging.resident-limit", 3)
-            .set("mmkit.workload.impl", "trace")
-            .set("mmkit.workload.trace.format", "oracle-general")
-            .set("mmkit.workload.trace.path", com.typesafe.config.ConfigUtil.quoteString(trace.toString()))
-            .set("mmkit.machine.replacement.impl", policy)
-            .run();
-        assertThat(run.implementations().get(Slot.REPLACEMENT).name()).isEqualTo(policy);
-        assertThat(run.references()).isEqualTo(SILBERSCHATZ.length);
+        MmkitAssembly.RunOutcome run = replayTheTextbookString(policy);
         // no policy brings fewer pages in than OPT (9); the references to pages on the free
         // list, mapped invalid, add soft faults on top
         assertThat(run.vmstat().get("pgfault")).isGreaterThanOrEqualTo(9);
@@ -114,5 +98,19 @@ class ReplacementPoliciesIT {
         assertThat(run.implementations().get(Slot.REPLACEMENT).name()).isEqualTo(policy);
         assertThat(run.vmstat().get("pswpout")).isPositive();
         assertThat(run.vmstat().get("pgfault")).isPositive();
+    }
+
+    /** The Silberschatz string from the oracleGeneral trace, 3 frames, with {@code policy} selected by name. */
+    private static MmkitAssembly.RunOutcome replayTheTextbookString(String policy) {
+        MmkitAssembly.RunOutcome run = MmkitAssembly.config(SMALL)
+            .set("mmkit.machine.paging.resident-limit", 3)
+            .set("mmkit.workload.impl", "trace")
+            .set("mmkit.workload.trace.format", "oracle-general")
+            .set("mmkit.workload.trace.path", com.typesafe.config.ConfigUtil.quoteString(trace.toString()))
+            .set("mmkit.machine.replacement.impl", policy)
+            .run();
+        assertThat(run.implementations().get(Slot.REPLACEMENT).name()).isEqualTo(policy);
+        assertThat(run.references()).isEqualTo(SILBERSCHATZ.length);
+        return run;
     }
 }

@@ -80,7 +80,7 @@ import java.util.Map;
  * {@code high}, {@code batch} frames from its tail (the coldest) go back to the free areas
  * ({@code free_pcppages_bulk}). Pages on the lists are not free pages of the zone
  * ({@code NR_FREE_PAGES} excludes them, as in Linux), so popping one changes no zone count:
- * {@link #rmqueuePcpFast} is the whole order-0 allocation once the caller has checked the
+ * {@link #rmqueueFast} is the whole order-0 allocation once the caller has checked the
  * zone's watermark, and only an empty list takes the general path.
  * Defaults follow Linux 4.5's {@code zone_batchsize}: batch = managed/1024 capped at 1 MiB
  * of pages, divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1};
@@ -117,8 +117,6 @@ final class BuddyAllocator extends ZonedPageAllocator {
     private final int nrCpus;
     /** Per-CPU lists, index z * nrCpus + cpu. */
     private final PerCpuPages[] pcp;
-    private final int[] pcpHigh = new int[NR_ZONES];
-    private final int[] pcpBatch = new int[NR_ZONES];
     private final boolean lazy;
     /** Per zone: blocks parked unmerged since the zone's last coalescing. */
     private final long[] parked = new long[NR_ZONES];
@@ -130,15 +128,21 @@ final class BuddyAllocator extends ZonedPageAllocator {
     /**
      * One CPU's list of free order-0 frames of one zone ({@code struct per_cpu_pages}): a
      * ring of pfns; {@code head} is one past the hot end (the next push goes there),
-     * {@code tail} the cold end; {@code head - tail} is the count.
+     * {@code tail} the cold end; {@code head - tail} is the count. {@code high} and
+     * {@code batch} are the zone's limits (the same in each of its lists, as in Linux's
+     * {@code pageset_set_batch}); {@code high = 0}: the lists are off.
      */
     private static final class PerCpuPages {
+        final int high;
+        final int batch;
         int[] ring;
         int head;
         int tail;
 
-        PerCpuPages(int length) {
-            ring = new int[length];
+        PerCpuPages(int high, int batch) {
+            this.high = high;
+            this.batch = batch;
+            ring = new int[ringLength(Math.max(high, batch))];
         }
 
         int count() {
@@ -168,10 +172,9 @@ final class BuddyAllocator extends ZonedPageAllocator {
             int batch = settings.pcpBatch > 0 ? settings.pcpBatch : zoneBatchsize(managed);
             int high = settings.pcpHigh >= 0 ? settings.pcpHigh : 6 * batch;
             // pageset_set_batch: batch is at least 1 whenever the lists are on
-            pcpBatch[z] = high == 0 ? 0 : Math.max(1, batch);
-            pcpHigh[z] = high;
+            batch = high == 0 ? 0 : Math.max(1, batch);
             for (int cpu = 0; cpu < nrCpus; cpu++) {
-                pcp[z * nrCpus + cpu] = new PerCpuPages(ringLength(Math.max(high, pcpBatch[z])));
+                pcp[z * nrCpus + cpu] = new PerCpuPages(high, batch);
             }
             freeAllMemory(z);
         }
@@ -266,25 +269,40 @@ final class BuddyAllocator extends ZonedPageAllocator {
 
     // ---- allocation --------------------------------------------------------------------
 
+    /**
+     * Order 0 with per-CPU lists on: the head of the current CPU's list, nothing if it is
+     * empty (the general path refills it). Otherwise: {@link #rmqueueSmallest}, nothing if
+     * no free area is large enough (the general path coalesces parked blocks first).
+     */
     @Override
-    protected long rmqueuePcpFast(int z) {
-        PerCpuPages list = pcp[nrCpus == 1 ? z : z * nrCpus + machine.currentCpu()];
-        int head = list.head;
-        if (head == list.tail) {
-            return NO_PAGE;
+    protected long rmqueueFast(int z, int order) {
+        PerCpuPages list;
+        if (order == 0 && (list = perCpuList(z)).high > 0) {
+            if (list.count() == 0) {
+                return NO_PAGE;
+            }
+            int pfn = popHot(list);
+            node[NODE * pfn + STATE] = ALLOC;
+            return pfn;
         }
-        list.head = --head;
-        int[] ring = list.ring;
-        int pfn = ring[head & (ring.length - 1)];
-        node[NODE * pfn + STATE] = ALLOC;
+        int pfn = rmqueueSmallest(z, order);
+        if (pfn >= 0) {
+            node[NODE * pfn + STATE] = ALLOC | order;
+        }
         return pfn;
+    }
+
+    /** Zone {@code z}'s list of the current CPU. */
+    private PerCpuPages perCpuList(int z) {
+        return pcp[nrCpus == 1 ? z : z * nrCpus + machine.currentCpu()];
     }
 
     @Override
     protected long rmqueue(int z, int order) {
         int pfn;
-        if (order == 0 && pcpHigh[z] > 0) {
-            pfn = rmqueuePcplist(z);
+        PerCpuPages list;
+        if (order == 0 && (list = perCpuList(z)).high > 0) {
+            pfn = rmqueuePcplist(z, list);
         } else {
             pfn = rmqueueBuddy(z, order);
         }
@@ -317,7 +335,9 @@ final class BuddyAllocator extends ZonedPageAllocator {
         int current = Integer.numberOfTrailingZeros(candidates);
         int pfn = next(freeArea(z, current));
         delFromFreeArea(pfn, z, current);
-        expand(z, pfn, order, current);
+        if (current > order) {
+            expand(z, pfn, order, current);
+        }
         freePages[z] -= 1L << order;
         return pfn;
     }
@@ -333,16 +353,21 @@ final class BuddyAllocator extends ZonedPageAllocator {
     }
 
     /** {@code rmqueue_pcplist}: pops the head of the current CPU's list, refilling an empty one. */
-    private int rmqueuePcplist(int z) {
-        PerCpuPages list = pcp[z * nrCpus + machine.currentCpu()];
+    private int rmqueuePcplist(int z, PerCpuPages list) {
         if (list.count() == 0) {
-            rmqueueBulk(z, list, pcpBatch[z]);
+            rmqueueBulk(z, list, list.batch);
             if (list.count() == 0) {
                 return -1;
             }
         }
+        return popHot(list);
+    }
+
+    /** Takes the frame at the hot end of a list that is not empty. */
+    private static int popHot(PerCpuPages list) {
         int head = --list.head;
-        return list.ring[head & (list.ring.length - 1)];
+        int[] ring = list.ring;
+        return ring[head & (ring.length - 1)];
     }
 
     /** {@code rmqueue_bulk}: moves up to {@code count} order-0 frames to the tail of a per-CPU list. */
@@ -415,18 +440,16 @@ final class BuddyAllocator extends ZonedPageAllocator {
 
     @Override
     protected void release(int z, long pfn, int order) {
-        int p = (int) pfn;
-        if (order == 0 && pcpHigh[z] > 0) {
-            freeUnrefPage(z, p);
+        PerCpuPages list;
+        if (order == 0 && (list = perCpuList(z)).high > 0) {
+            freeUnrefPage(z, list, (int) pfn);
         } else {
-            setState(p, 0);
-            freeOnePage(z, p, order);
+            freeOnePage(z, (int) pfn, order);
         }
     }
 
     /** {@code free_unref_page} / {@code free_hot_cold_page}: push on the current CPU's list. */
-    private void freeUnrefPage(int z, int pfn) {
-        PerCpuPages list = pcp[nrCpus == 1 ? z : z * nrCpus + machine.currentCpu()];
+    private void freeUnrefPage(int z, PerCpuPages list, int pfn) {
         int head = list.head;
         if (head - list.tail == list.ring.length) {
             growRing(list);
@@ -435,8 +458,8 @@ final class BuddyAllocator extends ZonedPageAllocator {
         ring[head & (ring.length - 1)] = pfn;
         list.head = ++head;
         node[NODE * pfn + STATE] = PCP;
-        if (head - list.tail >= pcpHigh[z]) {
-            freePcppagesBulk(z, list, pcpBatch[z]);
+        if (head - list.tail >= list.high) {
+            freePcppagesBulk(z, list, list.batch);
         }
     }
 
@@ -445,34 +468,46 @@ final class BuddyAllocator extends ZonedPageAllocator {
         int[] ring = list.ring;
         for (int i = 0; i < count && list.count() > 0; i++) {
             int tail = list.tail++;
-            int pfn = ring[tail & (ring.length - 1)];
-            setState(pfn, 0);
-            freeOnePage(z, pfn, 0);
+            freeOnePage(z, ring[tail & (ring.length - 1)], 0);
         }
     }
 
-    /** {@code __free_one_page}. */
+    /** {@code __free_one_page}: a block that is no longer allocated nor on a per-CPU list goes back to the free areas. */
     private void freeOnePage(int z, int pfn, int order) {
         freePages[z] += 1L << order;
         if (lazy) {
-            addToFreeArea(pfn, z, order);
-            parked[z]++;
-            deferredFrees[z]++;
+            park(z, pfn, order);
             return;
         }
-        int start = (int) zoneStart[z];
-        int end = (int) zoneEnd[z];
-        int last = maxOrder - 1;
-        while (order < last) {
+        if (isBuddy(z, pfn ^ (1 << order), order)) {
+            mergeAndAdd(z, pfn, order);
+        } else {
+            addToFreeArea(pfn, z, order);
+        }
+    }
+
+    /** {@code page_is_buddy}: {@code buddy} heads a free block of {@code order} in zone {@code z}, and a merged block would still be of a valid order. */
+    private boolean isBuddy(int z, int buddy, int order) {
+        return order < maxOrder - 1 && buddy >= zoneStart[z] && buddy < zoneEnd[z] && node[NODE * buddy + STATE] == (FREE | order);
+    }
+
+    /** The merging loop of {@code __free_one_page}, entered once the first buddy is known to be free. */
+    private void mergeAndAdd(int z, int pfn, int order) {
+        node[NODE * pfn + STATE] = 0;
+        do {
             int buddy = pfn ^ (1 << order);
-            if (buddy < start || buddy >= end || node[NODE * buddy + STATE] != (FREE | order)) {
-                break;
-            }
             delFromFreeArea(buddy, z, order);
             pfn &= buddy;
             order++;
-        }
+        } while (isBuddy(z, pfn ^ (1 << order), order));
         addToFreeArea(pfn, z, order);
+    }
+
+    /** {@code merge = lazy}: the block goes on its free area unmerged, counted as deferred work. */
+    private void park(int z, int pfn, int order) {
+        addToFreeArea(pfn, z, order);
+        parked[z]++;
+        deferredFrees[z]++;
     }
 
     @Override
@@ -590,12 +625,12 @@ final class BuddyAllocator extends ZonedPageAllocator {
 
     @Override
     protected int perCpuHigh(int z) {
-        return pcpHigh[z];
+        return pcp[z * nrCpus].high;
     }
 
     @Override
     protected int perCpuBatch(int z) {
-        return pcpBatch[z];
+        return pcp[z * nrCpus].batch;
     }
 
     /** Bytes of per-frame state this allocator keeps (one node record: next, prev, state). */

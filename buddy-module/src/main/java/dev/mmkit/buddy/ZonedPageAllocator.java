@@ -26,11 +26,13 @@ import java.util.Map;
  *
  * <h2>The allocation path ({@code __alloc_pages_nodemask}, Linux 4.5)</h2>
  * <ol>
- *   <li>Order 0 first tries the per-CPU fast path: if the first populated zone of the
- *       zonelist passes its <b>low</b> watermark and the subclass has a page at hand
- *       ({@link #rmqueuePcpFast}, the buddy's per-CPU list), that page is the answer. This is
- *       exactly what step 2 would do in that case (the same zone, the same watermark test,
- *       the same page), minus the walk; anything else goes on to step 2.</li>
+ *   <li>First the fast path without the walk: if the first populated zone of the zonelist
+ *       passes its <b>low</b> watermark for the order and the subclass has a block at hand
+ *       ({@link #rmqueueFast}: the buddy's per-CPU list for order 0, its free areas without
+ *       coalescing otherwise), that block is the answer. This is exactly what step 2 would
+ *       do in that case (the same zone, the same watermark test, the same block); when the
+ *       subclass has nothing at hand it changed nothing, and step 2 runs as if this step had
+ *       not been tried.</li>
  *   <li>Fast path: walk the zonelist of {@link Gfp#zone(int)} (a table, {@link #ZONELIST})
  *       and take from the first zone whose free pages stay above its <b>low</b> watermark.</li>
  *   <li>Slow path: wake kswapd ({@link ReclaimDaemon#wakeup}) for every zone of the list
@@ -151,12 +153,14 @@ public abstract class ZonedPageAllocator implements PageAllocator {
     protected abstract long rmqueue(int z, int order);
 
     /**
-     * The order-0 fast path: a frame of zone {@code z} that is at hand without touching the
-     * zone's free structure and without changing its free count (the buddy's per-CPU list),
-     * marked allocated; {@link #NO_PAGE} if there is none, and then nothing changed. The zone
-     * has passed its low watermark. Allocators without such a cache keep this default.
+     * The fast path: a block of 2^order frames of zone {@code z} that is at hand, taken as
+     * {@link #rmqueue} would take it (the same block, the same counts) and marked allocated;
+     * {@link #NO_PAGE} if there is none, and then nothing changed, so that {@link #rmqueue}
+     * may run next as if this had not been tried (it may then refill, coalesce or search).
+     * The zone has passed its low watermark for the order. Allocators without such a fast
+     * path keep this default.
      */
-    protected long rmqueuePcpFast(int z) {
+    protected long rmqueueFast(int z, int order) {
         return NO_PAGE;
     }
 
@@ -194,14 +198,14 @@ public abstract class ZonedPageAllocator implements PageAllocator {
 
     @Override
     public final long allocPages(int gfp, int order) {
-        if (order == 0) {
+        if (order >= 0 && order < maxOrder) {
             int z = firstPopulated[gfpZone(gfp)];
-            // __zone_watermark_ok(z, 0, low, 0): free - (2^0 - 1) > low
-            if (freePages[z] > wmark[3 * z + ALLOC_WMARK_LOW]) {
-                long pfn = rmqueuePcpFast(z);
+            // __zone_watermark_ok(z, order, low, 0): free - (2^order - 1) > low
+            if (freePages[z] - ((1L << order) - 1) > wmark[3 * z + ALLOC_WMARK_LOW]) {
+                long pfn = rmqueueFast(z, order);
                 if (pfn >= 0) {
-                    vmstat.add(PGALLOC[z], 1);
-                    prepNewPage(pfn, 0, gfp);
+                    vmstat.add(PGALLOC[z], 1L << order);
+                    prepNewPage(pfn, order, gfp);
                     return pfn;
                 }
             }
@@ -209,7 +213,7 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         return allocPagesNodemask(gfp, order);
     }
 
-    /** {@code __alloc_pages_nodemask} without the order-0 fast path. */
+    /** {@code __alloc_pages_nodemask} without the fast path. */
     private long allocPagesNodemask(int gfp, int order) {
         if (order < 0 || order >= maxOrder) {
             throw badOrder(order);
@@ -439,9 +443,14 @@ public abstract class ZonedPageAllocator implements PageAllocator {
             memMap.setFlag(pfn, PageFlags.PG_HEAD);
         }
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
-            for (long p = pfn, end = pfn + (1L << order); p < end; p++) {
-                memory.clearFrame(p);
-            }
+            clearFrames(pfn, order);
+        }
+    }
+
+    /** {@code __GFP_ZERO}: the block's contents become zeros. */
+    private void clearFrames(long pfn, int order) {
+        for (long p = pfn, end = pfn + (1L << order); p < end; p++) {
+            memory.clearFrame(p);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.mmkit.buddy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mmkit.api.machine.MemMap;
+import dev.mmkit.api.machine.PageFlags;
 import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.page.Zone;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-// Why: the order-0 fast path (a page straight off the per-CPU list) must give what the general path would: same zone, same watermark, same counters.
+// Why: the fast path (a page straight off the per-CPU list, a block off the free areas without the zonelist walk) must give what the general path would: same zone, same watermark, same block, same counters.
 class PcpFastPathTest {
     /** DMA, Normal and HighMem of 256 pages each, two CPUs, per-CPU lists of batch 4 and high 12. */
     private static final String ZONED = "mmkit.machine { memory.size = 3MiB, cpus = 2,"
@@ -111,6 +112,31 @@ class PcpFastPathTest {
         assertThat(machine.vmstat().get(VmItem.PGALLOC_NORMAL)).isEqualTo(11);
         assertThat(machine.vmstat().get(VmItem.PGALLOC_DMA)).isZero();
         assertThat(machine.vmstat().get(VmItem.PGFREE)).isEqualTo(10);
+        buddy.verify();
+    }
+
+    @Test
+    void aLargerOrderIsSplitFromTheFreeAreasAndCheckedAgainstLowForItsOwnSize() {
+        StandaloneMachine machine = TestMachines.machine(ZONED, null);
+        BuddyAllocator buddy = TestMachines.buddy(machine);
+        Zone normal = buddy.zones().get(1);
+        // Normal is one order-8 block at 0x100; order 3 passes low (256 - 7 = 249 > 248) and
+        // is split off its start: 0x108 (order 3), 0x110 (4), 0x120 (5), 0x140 (6), 0x180 (7) stay free
+        long block = buddy.allocPages(Gfp.GFP_KERNEL, 3);
+        assertThat(block).isEqualTo(0x100);
+        assertThat(normal.freePages()).isEqualTo(248);
+        for (int order = 0; order < buddy.maxOrder(); order++) {
+            assertThat(normal.nrFree(order)).as("order %d", order).isEqualTo(order >= 3 && order <= 7 ? 1 : 0);
+        }
+        assertThat(machine.memMap().refcount(block)).isEqualTo(1);
+        assertThat(machine.memMap().testFlag(0x108, PageFlags.PG_BUDDY)).isTrue();
+        assertThat(machine.memMap().testFlag(block, PageFlags.PG_BUDDY)).isFalse();
+        // order 1 fails Normal's low mark for its size (248 - 1 = 247, not above 248) although
+        // Normal holds free blocks: DMA serves it, from the start of its own order-8 block
+        assertThat(buddy.allocPages(Gfp.GFP_KERNEL, 1)).isEqualTo(0);
+        assertThat(normal.freePages()).isEqualTo(248);
+        assertThat(machine.vmstat().get(VmItem.PGALLOC_NORMAL)).isEqualTo(8);
+        assertThat(machine.vmstat().get(VmItem.PGALLOC_DMA)).isEqualTo(2);
         buddy.verify();
     }
 

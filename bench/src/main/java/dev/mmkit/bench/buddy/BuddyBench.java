@@ -38,6 +38,9 @@ import org.openjdk.jmh.annotations.State;
  * </ul>
  * Run: {@code bench/run "BuddyBench.*" -f 1 -wi 3 -i 5 -w 1s -r 1s}; other allocators with
  * {@code -p impl=first-fit} (slow over 2^20 frames: their search is linear in the extents).
+ * The side-by-side figure for the churn comes from {@code bench/peer-buddy.c}, a minimal C
+ * free-list buddy running the same steps (same generator, seed and fallback); its header
+ * says how to build and run it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

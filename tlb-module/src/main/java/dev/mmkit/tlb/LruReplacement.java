@@ -15,7 +15,8 @@ package dev.mmkit.tlb;
  *       on a tie, which only empty state can produce).</li>
  *   <li>4 ways: the set's order by last use packed in one byte ({@link WayOrder}).
  *       [touch]/[fill]: move the way to the front, one table load and one store
- *       (none when the way is already at the front).
+ *       (neither when the way is already at the front, which a test of the order's low
+ *       two bits tells: the common case of a program using one page repeatedly).
  *       [victim]: the way at the back, no scan.</li>
  * </ul>
  * Both pick the same victims (ReplacementFastPathTest runs them side by side).
@@ -55,10 +56,9 @@ final class LruReplacement extends Replacement {
         byte[] o = order;
         if (o != null) {
             byte order = o[set];
-            byte next = WayOrder.toFront(order, slot);
-            if (next != order) {
-                o[set] = next; // repeated hits on the set's newest way write nothing, so they form no store-to-load chain
-            }
+            if (WayOrder.newest(order) != (slot & WayOrder.WAYS - 1)) {
+                o[set] = WayOrder.toFront(order, slot);
+            } // repeated hits on the set's newest way load no table entry and write nothing
         } else {
             lastUse[slot] = ++clock;
         }

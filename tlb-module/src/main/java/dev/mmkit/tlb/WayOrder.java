@@ -21,6 +21,9 @@ package dev.mmkit.tlb;
  *   <li>[toFront(order, way)]: the ways above {@code way}'s rank move one rank down and
  *       {@code way} takes rank 0. The 256 × 4 results are a table built once, so the
  *       update is one load.</li>
+ *   <li>[newest(order)]: the way at rank 0, the low two bits. Moving it to the front
+ *       leaves the order as it is, so a use of the newest way needs neither the table
+ *       nor a store: one test.</li>
  *   <li>[oldest(order)]: the way at rank 3, the top two bits.</li>
  * </ul>
  * With a timestamp per way, stamps taken from one counter at the same events, the way at
@@ -57,6 +60,11 @@ final class WayOrder {
     /** The order after {@code way} became the most recent. */
     static byte toFront(byte order, int way) {
         return TO_FRONT[(order << RANK_BITS | way & RANK_MASK) & TO_FRONT.length - 1]; // the mask proves the index in bounds
+    }
+
+    /** The way at rank 0: the most recent. */
+    static int newest(byte order) {
+        return order & RANK_MASK;
     }
 
     /** The way at rank 3: the least recent. */

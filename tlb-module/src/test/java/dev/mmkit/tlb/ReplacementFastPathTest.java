@@ -32,6 +32,28 @@ class ReplacementFastPathTest {
         assertThat(WayOrder.oldest(order)).isEqualTo(3);
     }
 
+    @Test
+    void theNewestWayIsRankZeroAndMovingItChangesNothing() {
+        // LRU's touch skips the table when the way is the newest: that must be exactly the case
+        // in which the table would give the order back unchanged. Every order of four ways (the
+        // 24 permutations reachable from INITIAL), every way.
+        java.util.Set<Byte> reachable = new java.util.HashSet<>(List.of(WayOrder.INITIAL));
+        java.util.ArrayDeque<Byte> todo = new java.util.ArrayDeque<>(reachable);
+        while (!todo.isEmpty()) {
+            byte order = todo.pop();
+            for (int way = 0; way < WayOrder.WAYS; way++) {
+                byte next = WayOrder.toFront(order, way);
+                if (reachable.add(next)) {
+                    todo.push(next);
+                }
+                assertThat(WayOrder.newest(next)).isEqualTo(way);
+                assertThat(next == order).as("order %s way %d", ranks(order), way).isEqualTo(WayOrder.newest(order) == way);
+            }
+            assertThat(WayOrder.newest(order)).isEqualTo(WayOrder.wayAt(order, 0));
+        }
+        assertThat(reachable).hasSize(24); // 4! orders
+    }
+
     private static List<Integer> ranks(byte order) {
         List<Integer> ways = new ArrayList<>();
         for (int rank = 0; rank < WayOrder.WAYS; rank++) {

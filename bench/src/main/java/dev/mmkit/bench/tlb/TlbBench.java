@@ -42,7 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       machine's loop over references sees it.</li>
  * </ul>
  * {@link TlbCpuTime} runs the same operations timed by the thread's CPU time, a cross-check
- * when the machine is shared.
+ * when the machine is shared. {@code bench/peer-tlb.c} is its C peer: the same set-associative
+ * work per reference (64 entries, 4 ways, ASID tag, LRU order, A/D bits, counters, the same
+ * reference strings) written apart from the module, for a same-day side-by-side figure:
+ * {@code gcc -O2 -o /tmp/peer-tlb bench/peer-tlb.c && /tmp/peer-tlb}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -4,6 +4,7 @@ import dev.mmkit.api.backing.BackingStore;
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.hw.PhysicalMemory;
 import dev.mmkit.api.hw.Pte;
+import dev.mmkit.api.machine.Clock;
 import dev.mmkit.api.machine.CostModel;
 import dev.mmkit.api.machine.Machine;
 import dev.mmkit.api.machine.MemMap;
@@ -163,6 +164,8 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     final MemMap memMap;
     final VmStat vmstat;
     final CostModel cost;
+    /** The machine's clock, which every call's cost is charged to when it returns. */
+    final Clock clock;
     final boolean keepsData;
 
     // the parts (constructed in dependency order: the MMU last, it keeps references to others)
@@ -229,6 +232,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         this.memMap = machine.memMap();
         this.vmstat = machine.vmstat();
         this.cost = machine.cost();
+        this.clock = machine.clock();
         this.keepsData = memory.keepsUserData();
         this.tlbFlush = new TlbFlush(this);
         this.lru = new Lru(this);
@@ -294,10 +298,11 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     }
 
     Task task(int pid) {
-        if (pid < 1 || pid > tasks.size()) {
+        Task[] ts = byPid; // slots past the last pid are null
+        Task t = pid >= 1 && pid <= ts.length ? ts[pid - 1] : null;
+        if (t == null) {
             throw new IllegalArgumentException("pid " + pid + ": no such process");
         }
-        Task t = byPid[pid - 1];
         if (!t.alive) {
             throw new IllegalArgumentException("pid " + pid + ": process has exited (" + t.exitReason + ")");
         }
@@ -320,15 +325,17 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
 
     void leave() {
         Task t = current;
-        current = null;
-        if (t != null && t.teardownPending) {
-            t.teardownPending = false;
-            procs.releaseMm(t);
+        if (t != null) { // null: a reference that did not fault never entered
+            current = null;
+            if (t.teardownPending) {
+                t.teardownPending = false;
+                procs.releaseMm(t);
+            }
         }
         long c = pendingCost;
         if (c != 0) {
             pendingCost = 0;
-            machine.clock().advance(c);
+            clock.advance(c);
         }
     }
 

@@ -29,6 +29,14 @@ import dev.mmkit.api.tlb.Tlb;
  *
  * <p>An entry a replacement policy made invalid ({@code Pte.PROTNONE}) does not translate:
  * the walk fails on it like on any non-present entry, and {@link Faults} takes the soft fault.
+ *
+ * <h2>Host speed</h2>
+ * A reference that hits the TLB runs {@link #translate} only, small enough for the JIT to
+ * inline into each entry point; a miss continues in {@link #translateMiss}, into which the
+ * page table's walk inlines in turn. A reference enters the kernel
+ * ({@link LinuxMemoryManager#enter}: the task whose call is running) only when it faults:
+ * nothing on the way to a translation looks at the current task, and storing a reference
+ * into the heap costs a garbage-collector write barrier on every reference.
  */
 final class Mmu {
     private final LinuxMemoryManager k;
@@ -67,7 +75,6 @@ final class Mmu {
 
     boolean access(int pid, long vaddr, int access, long nextAccess) {
         Task t = k.task(pid);
-        k.enter(t);
         try {
             long paddr = translate(t, vaddr, access);
             if (paddr < 0) {
@@ -85,7 +92,6 @@ final class Mmu {
     long load(int pid, long vaddr, int size) {
         checkSize(size);
         Task t = k.task(pid);
-        k.enter(t);
         try {
             if (Page.offset(vaddr) + size <= Page.SIZE) {
                 long paddr = translate(t, vaddr, Access.READ);
@@ -116,7 +122,6 @@ final class Mmu {
     boolean store(int pid, long vaddr, int size, long value) {
         checkSize(size);
         Task t = k.task(pid);
-        k.enter(t);
         try {
             if (Page.offset(vaddr) + size <= Page.SIZE) {
                 long paddr = translate(t, vaddr, Access.WRITE);
@@ -194,7 +199,11 @@ final class Mmu {
         }
     }
 
-    /** The physical address a reference reaches, after any fault; −1 when it killed the process. */
+    /**
+     * The physical address a reference reaches, after any fault; −1 when it killed the process.
+     * The TLB hit is handled here and kept small, so that the JIT inlines it into every
+     * caller; anything else goes on in {@link #translateMiss}.
+     */
     private long translate(Task t, long vaddr, int access) {
         references++;
         int cpu = machine.currentCpu();
@@ -206,15 +215,44 @@ final class Mmu {
             tlb.switchTo(t.pid);
             k.lastPid[cpu] = t.pid;
         }
+        long refillsBefore = refills;
+        long e = tlb.lookup(vaddr, access);
+        // counted as the TLB counts its lookups: an entry it held is a hit (whatever the
+        // MMU then makes of it); a software TLB's miss answered by the refill handler is a miss
+        boolean hit = e != 0 && refills == refillsBefore;
+        if (e != 0 && usable(e, access)) {
+            if (hit) {
+                tlbHits++;
+            } else {
+                tlbMisses++;
+            }
+            k.pendingCost += tlbHitCost + memoryCost;
+            return (e & Pte.PFN_MASK) | (vaddr & Page.OFFSET_MASK);
+        }
+        k.pendingCost += tlbHitCost;
+        return translateMiss(t, tlb, vaddr, access, e, hit);
+    }
+
+    /** Whether a TLB entry translates {@code access} as it is: permitted, and D already set for a write. */
+    private static boolean usable(long e, int access) {
+        return Pte.permits(e, access) && ((access & Access.WRITE) == 0 || (e & Pte.D) != 0);
+    }
+
+    /**
+     * The rest of {@link #translate} after a first lookup that gave no usable entry {@code e}
+     * ({@code hit}: the TLB held it): walk, fill the TLB, or take the fault and retry.
+     */
+    private long translateMiss(Task t, Tlb tlb, long vaddr, int access, long e, boolean hit) {
         boolean write = (access & Access.WRITE) != 0;
         long memCost = memoryCost;
         for (int attempt = 0; ; attempt++) {
-            k.pendingCost += tlbHitCost;
-            long refillsBefore = refills;
-            long e = tlb.lookup(vaddr, access);
-            // counted as the TLB counts its lookups: an entry it held is a hit (whatever the
-            // MMU then makes of it); a software TLB's miss answered by the refill handler is a miss
-            if (e != 0 && refills == refillsBefore) {
+            if (attempt > 0) {
+                k.pendingCost += tlbHitCost;
+                long refillsBefore = refills;
+                e = tlb.lookup(vaddr, access);
+                hit = e != 0 && refills == refillsBefore;
+            }
+            if (hit) {
                 tlbHits++;
             } else {
                 tlbMisses++;
@@ -222,31 +260,40 @@ final class Mmu {
             if (e != 0 && Pte.permits(e, access)) {
                 if (!write || (e & Pte.D) != 0) {
                     k.pendingCost += memCost;
-                    return ((e & Pte.PFN_MASK) | (vaddr & Page.OFFSET_MASK));
+                    return (e & Pte.PFN_MASK) | (vaddr & Page.OFFSET_MASK);
                 }
                 dirtyRewalks++;
             }
-            Mm mm = t.mm;
-            k.pt.walk(mm.root, vaddr, write, walk);
+            Walk w = walk;
+            k.pt.walk(t.mm.root, vaddr, write, w);
             walks++;
-            walkMemoryReferences += walk.memoryReferences;
-            k.pendingCost += memCost * walk.memoryReferences;
-            long pte = walk.pte;
+            long pte = w.pte;
+            int refs = w.memoryReferences;
+            walkMemoryReferences += refs;
             if (pte != 0 && Pte.permits(pte, access)) {
-                tlb.insert(vaddr, access, pte, walk.pageShift);
-                k.pendingCost += memCost;
-                long mask = (1L << walk.pageShift) - 1;
+                int pageShift = w.pageShift;
+                tlb.insert(vaddr, access, pte, pageShift);
+                k.pendingCost += memCost * (refs + 1);
+                long mask = (1L << pageShift) - 1;
                 return ((pte & Pte.PFN_MASK) & ~mask) | (vaddr & mask);
             }
-            if (attempt >= 16) {
-                throw new IllegalStateException("pid " + t.pid + ": fault at " + Page.hex(vaddr) + " ("
-                    + Access.letter(access) + ") not resolved after " + attempt + " attempts; entry "
-                    + Pte.describe(k.pt.getPte(mm.root, vaddr)));
-            }
-            if (!faults.handleFault(t, vaddr, access, walk.faultLevel == 0 ? pte : walk.entry, walk.faultLevel)) {
+            k.pendingCost += memCost * refs;
+            if (!fault(t, vaddr, access, attempt)) {
                 return -1;
             }
         }
+    }
+
+    /** A page fault on {@code vaddr} after the walk in {@link #walk}; false when it killed the process. */
+    private boolean fault(Task t, long vaddr, int access, int attempt) {
+        if (attempt >= 16) {
+            throw new IllegalStateException("pid " + t.pid + ": fault at " + Page.hex(vaddr) + " ("
+                + Access.letter(access) + ") not resolved after " + attempt + " attempts; entry "
+                + Pte.describe(k.pt.getPte(t.mm.root, vaddr)));
+        }
+        k.enter(t);
+        Walk w = walk;
+        return faults.handleFault(t, vaddr, access, w.faultLevel == 0 ? w.pte : w.entry, w.faultLevel);
     }
 
     void evicted(long vaddr, int asid, long pte) {

@@ -106,6 +106,8 @@ final class RadixPageTable implements PageTable {
     private final int largeLevel;
     /** Shift of the region one leaf table maps (x86-64: 21). */
     private final int leafRegionShift;
+    /** Mask of the leaf level's index ({@code mask[1]}). */
+    private final long leafIndexMask;
 
     // reusable path of the current setPte: tables and entry addresses per level
     private final long[] pathTable;
@@ -139,6 +141,7 @@ final class RadixPageTable implements PageTable {
         this.canonicalShift = format.canonicalBits == 32 ? 0 : 64 - format.canonicalBits;
         this.largeLevel = format.largeLevel;
         this.leafRegionShift = levels > 1 ? shift[2] : 64;
+        this.leafIndexMask = mask[1];
         this.pathTable = new long[levels + 1];
     }
 
@@ -265,8 +268,25 @@ final class RadixPageTable implements PageTable {
         tables.free(tablePfn);
     }
 
+    /**
+     * {@inheritDoc} The common case is kept small enough for the JIT to inline into the MMU:
+     * a walk-cache hit reads the leaf entry only (and counts every level it stands for);
+     * anything else walks from the root in {@link #walkFromRoot}.
+     */
     @Override
     public long walk(long root, long vaddr, boolean write, Walk out) {
+        if (isCanonical(vaddr)) {
+            long leafTable = cachedLeafTable(root, vaddr);
+            if (leafTable >= 0) {
+                long addr = (leafTable << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift);
+                return walked(addr, read(addr), 1, write, out);
+            }
+        }
+        return walkFromRoot(root, vaddr, write, out);
+    }
+
+    /** {@link #walk} from the root table down, filling the walk cache on the way. */
+    private long walkFromRoot(long root, long vaddr, boolean write, Walk out) {
         if (!isCanonical(vaddr)) {
             out.pte = 0;
             out.entry = 0;
@@ -274,42 +294,43 @@ final class RadixPageTable implements PageTable {
             out.faultLevel = levels;
             return 0;
         }
-        int level = levels;
         long table = root >>> Page.SHIFT;
-        long leafTable = cachedLeafTable(root, vaddr);
-        if (leafTable >= 0) {
-            level = 1;
-            table = leafTable;
-        }
-        for (; level >= 1; level--) {
+        for (int level = levels; ; level--) {
             long addr = (table << Page.SHIFT) + ((long) ((int) (vaddr >>> shift[level]) & mask[level]) << entryShift);
             long e = read(addr);
-            if ((e & Pte.P) == 0) {
-                out.pte = 0;
-                out.entry = level == 1 ? e : 0;
-                out.memoryReferences = levels - level + 1;
-                out.faultLevel = level;
-                return 0;
-            }
-            if (level == 1 || (level == largeLevel && (e & Pte.PS) != 0)) {
-                long bits = (write && (e & Pte.RW) != 0) ? Pte.A | Pte.D : Pte.A;
-                if ((e & bits) != bits) {
-                    e |= bits;
-                    write(addr, e);
-                }
-                out.pte = e;
-                out.entry = e;
-                out.pageShift = level == 1 ? Page.SHIFT : format.largeShift;
-                out.memoryReferences = levels - level + 1;
-                out.faultLevel = 0;
-                return e;
+            if ((e & Pte.P) == 0 || level == 1 || (level == largeLevel && (e & Pte.PS) != 0)) {
+                return walked(addr, e, level, write, out);
             }
             table = (e & Pte.PFN_MASK) >>> Pte.PFN_SHIFT;
             if (level == 2) {
                 cacheLeafTable(root, vaddr, table);
             }
         }
-        throw new AssertionError();
+    }
+
+    /**
+     * The end of a walk at entry {@code e}, read from {@code addr} in the level-{@code level}
+     * table: a non-present entry fails there; otherwise it is the leaf, and gets A (and D on
+     * a write it allows), written back only if a bit changed.
+     */
+    private long walked(long addr, long e, int level, boolean write, Walk out) {
+        out.memoryReferences = levels - level + 1;
+        if ((e & Pte.P) == 0) {
+            out.pte = 0;
+            out.entry = level == 1 ? e : 0;
+            out.faultLevel = level;
+            return 0;
+        }
+        long bits = (write && (e & Pte.RW) != 0) ? Pte.A | Pte.D : Pte.A;
+        if ((e & bits) != bits) {
+            e |= bits;
+            write(addr, e);
+        }
+        out.pte = e;
+        out.entry = e;
+        out.pageShift = level == 1 ? Page.SHIFT : format.largeShift;
+        out.faultLevel = 0;
+        return e;
     }
 
     @Override

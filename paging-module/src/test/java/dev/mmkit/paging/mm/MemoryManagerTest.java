@@ -127,6 +127,23 @@ class MemoryManagerTest {
     }
 
     @Test
+    void aPidNoProcessEverHadIsNoSuchProcess() {
+        StandaloneMachine machine = Machines.small("8MiB", "4MiB", "");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int pid = mm.spawn("p");
+        long addr = mm.mmap(pid, 0, 4096, RW, ANON, -1, 0);
+        assertThat(mm.access(pid, addr, Access.WRITE, -1)).isTrue();
+        // 0 and negative, the next pid (a free slot of the pid table) and one beyond the table
+        for (int bad : new int[] {0, -1, pid + 1, 1000}) {
+            assertThatThrownBy(() -> mm.access(bad, addr, Access.READ, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("pid " + bad + ": no such process");
+            assertThatThrownBy(() -> mm.load(bad, addr, 8)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("pid " + bad + ": no such process");
+        }
+        assertThat(mm.counters().get("references")).isEqualTo(1);
+    }
+
+    @Test
     void fileCallsWithoutAPageCacheAreEnodev() {
         StandaloneMachine machine = Machines.small("8MiB", "4MiB", "");
         LinuxMemoryManager mm = Machines.mm(machine);

@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * to set beside libCacheSim's {@code cachesim} on the same kind of trace (3-6 million
  * requests per second measured there). The whole process, startup and trace reading
  * included, is timed with {@code mmkit trace} and {@code mmkit run --trace} instead (see
- * {@code bench/cachesim-peer.py} for the fault counts to expect).
+ * {@code bench/cachesim-peer.py} for the fault counts to expect, and
+ * {@code bench/peer-cachesim.c} for a same-day C figure of cachesim's FIFO and LRU loop on
+ * the same file).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -150,8 +150,9 @@ final class Lru {
      */
     void taken(long pfn) {
         lruOf[(int) pfn] = 0;
-        boolean anon = memMap.testFlag(pfn, PageFlags.PG_ANON);
-        boolean active = memMap.testFlag(pfn, PageFlags.PG_ACTIVE);
+        int flags = memMap.flags(pfn);
+        boolean anon = (flags & PageFlags.PG_ANON) != 0;
+        boolean active = (flags & PageFlags.PG_ACTIVE) != 0;
         VmItem item = anon ? (active ? VmItem.NR_ACTIVE_ANON : VmItem.NR_INACTIVE_ANON)
             : (active ? VmItem.NR_ACTIVE_FILE : VmItem.NR_INACTIVE_FILE);
         vmstat.add(item, -1);

@@ -161,17 +161,22 @@ final class Reclaim {
         int mapcount = memMap.mapcount(pfn);
         // the common case, one mapping in a VMA no fork shares: the entry at the page's
         // address is exchanged for the swap entry in one page-table access (no walk to read
-        // it first); should it not map the page after all, it is put back and the walk decides
+        // it first); should it not map the page after all, it is put back and the walk decides.
+        // As try_to_unmap_one does, the slot's reference is taken (swap_duplicate) before the
+        // entry is written, and dropped again if the exchange fails: the slot's word and the
+        // page-table entry are then fetched together instead of one after the other.
         int exchanged = 0;
         Vma sole = mapcount == 1 ? k.rmap.soleAnonVma(pfn) : null;
         if (sole != null) {
             long va = memMap.index(pfn) << Page.SHIFT;
+            sm.addCount(slot, 1);
             long old = k.pt.setPte(sole.mm.root, va, swp, Page.SHIFT);
             if (Rmap.mapsPage(old, pfn)) {
                 unmapToSwap.visit(sole, va, old);
                 exchanged = 1;
             } else {
                 k.pt.setPte(sole.mm.root, va, old, Page.SHIFT);
+                sm.addCount(slot, -1);
             }
         }
         if (exchanged == 0) {
@@ -184,8 +189,8 @@ final class Reclaim {
         for (int i = 0; i < nrUnmapped; i++) {
             if (i >= exchanged) {
                 k.pt.setPte(unmappedMm[i].root, unmappedVa[i], swp, Page.SHIFT);
+                sm.addCount(slot, 1);
             }
-            sm.addCount(slot, 1);
             unmappedMm[i].rss--;
             Task owner = TlbFlush.ownerOf(unmappedMm[i]);
             if (owner != null) {

@@ -197,18 +197,36 @@ final class Rmap {
             invalidate(pfn, true);
             return referenced;
         }
-        boolean[] referenced = {memMap.testAndClearFlag(pfn, PageFlags.PG_REFERENCED)};
+        boolean pageReferenced = memMap.testAndClearFlag(pfn, PageFlags.PG_REFERENCED);
+        // the common case (a clock hand's step): one anonymous mapping in a VMA no fork
+        // shares, whose entry is read directly, without the walk's visitor
+        Vma sole = memMap.testFlag(pfn, PageFlags.PG_ANON) ? soleAnonVma(pfn) : null;
+        if (sole != null) {
+            long va = memMap.index(pfn) << Page.SHIFT;
+            long pte = k.pt.getPte(sole.mm.root, va);
+            if (mapsPage(pte, pfn) && Pte.isAccessed(pte)) {
+                clearAccessed(sole, va, pte);
+                return true;
+            }
+            return pageReferenced;
+        }
+        boolean[] referenced = {pageReferenced};
         rmapWalk(pfn, (vma, va, pte) -> {
             if (Pte.isAccessed(pte)) {
                 referenced[0] = true;
-                k.pt.setPte(vma.mm.root, va, pte & ~Pte.A, Page.SHIFT);
-                Task owner = TlbFlush.ownerOf(vma.mm);
-                if (owner != null) {
-                    k.tlbFlush.flushPage(owner.pid, va);
-                }
+                clearAccessed(vma, va, pte);
             }
         });
         return referenced[0];
+    }
+
+    /** {@code ptep_clear_flush_young}: A cleared in the entry, its translation shot down. */
+    private void clearAccessed(Vma vma, long va, long pte) {
+        k.pt.setPte(vma.mm.root, va, pte & ~Pte.A, Page.SHIFT);
+        Task owner = TlbFlush.ownerOf(vma.mm);
+        if (owner != null) {
+            k.tlbFlush.flushPage(owner.pid, va);
+        }
     }
 
     boolean isReferenced(long pfn) {

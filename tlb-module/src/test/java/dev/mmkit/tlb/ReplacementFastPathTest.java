@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.hw.Pte;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -37,8 +40,8 @@ class ReplacementFastPathTest {
         // LRU's touch skips the table when the way is the newest: that must be exactly the case
         // in which the table would give the order back unchanged. Every order of four ways (the
         // 24 permutations reachable from INITIAL), every way.
-        java.util.Set<Byte> reachable = new java.util.HashSet<>(List.of(WayOrder.INITIAL));
-        java.util.ArrayDeque<Byte> todo = new java.util.ArrayDeque<>(reachable);
+        Set<Byte> reachable = new HashSet<>(List.of(WayOrder.INITIAL));
+        ArrayDeque<Byte> todo = new ArrayDeque<>(reachable);
         while (!todo.isEmpty()) {
             byte order = todo.pop();
             for (int way = 0; way < WayOrder.WAYS; way++) {

@@ -1,5 +1,6 @@
 package dev.mmkit.replacement;
 
+import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.replacement.PageReferences;
 import dev.mmkit.api.replacement.ReplacementPolicy;
 
@@ -110,7 +111,7 @@ final class NthChancePolicy implements ReplacementPolicy {
         lists.verify();
         for (long p = lists.head(RING), i = 0; i < lists.size(RING); p = lists.next(p), i++) {
             if (lists.aux(p) > n) {
-                throw new IllegalStateException("nth-chance: page " + dev.mmkit.api.hw.Page.hex(p) + " has count "
+                throw new IllegalStateException("nth-chance: page " + Page.hex(p) + " has count "
                     + lists.aux(p) + " (expected: at most " + n + ")");
             }
         }

@@ -344,7 +344,13 @@ public final class Assembly implements AutoCloseable {
                     jars.add(plugin);
                 }
             }
-            return BundleHost.start(runDir.resolve("felix-cache"), jars);
+            RunDirectoryLock lock = RunDirectoryLock.acquire(runDir);
+            try {
+                return BundleHost.start(runDir.resolve("felix-cache"), jars, lock);
+            } catch (RuntimeException | Error e) {
+                lock.close(); // the host releases it once it exists; a second release does nothing
+                throw e;
+            }
         }
 
         /**

@@ -47,7 +47,9 @@ import org.osgi.util.tracker.ServiceTracker;
  *       the API on the host's class path, so the providers they register are instances of
  *       the host's interfaces. The API jar itself is never installed as a bundle.</li>
  *   <li>The framework keeps its storage under the run directory and cleans it at every
- *       start ({@code onFirstInit}), so runs share nothing.</li>
+ *       start ({@code onFirstInit}). A run started through {@link Assembly} holds the run
+ *       directory's {@link RunDirectoryLock} until the host closes, so no two runs ever
+ *       share that storage.</li>
  *   <li>The bundles embedded in the assembly jar ({@code META-INF/mmkit/bundles.index}:
  *       Declarative Services, then the project's modules) are installed, then every jar of
  *       the plugins, then all are started in that order. Declarative Services registers
@@ -66,6 +68,8 @@ public final class BundleHost implements AutoCloseable {
     private final Map<Long, String> sources = new HashMap<>();
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
     private final Map<String, Long> timings = new java.util.LinkedHashMap<>();
+    /** The run directory's lock, released when the framework has stopped; null when the caller keeps none. */
+    private RunDirectoryLock lock;
 
     private BundleHost(Framework framework) {
         this.framework = framework;
@@ -79,6 +83,14 @@ public final class BundleHost implements AutoCloseable {
      * @throws AssemblyException naming the bundle that failed
      */
     public static BundleHost start(Path storage, List<Path> plugins) {
+        return start(storage, plugins, null);
+    }
+
+    /**
+     * Starts the framework and every bundle for a run that holds its run directory's lock:
+     * the host releases the lock when it closes (or fails to start).
+     */
+    static BundleHost start(Path storage, List<Path> plugins, RunDirectoryLock lock) {
         Map<String, String> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toAbsolutePath().toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -86,6 +98,7 @@ public final class BundleHost implements AutoCloseable {
         properties.put("felix.cache.locking", "false");
         Framework framework = new FrameworkFactory().newFramework(properties);
         BundleHost host = new BundleHost(framework);
+        host.lock = lock;
         long t = System.nanoTime();
         try {
             framework.init();
@@ -409,6 +422,11 @@ public final class BundleHost implements AutoCloseable {
             throw new AssemblyException("cannot stop the OSGi framework: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (lock != null) {
+                lock.close();
+                lock = null;
+            }
         }
     }
 }

@@ -276,14 +276,20 @@ final class BuddyAllocator extends ZonedPageAllocator {
      */
     @Override
     protected long rmqueueFast(int z, int order) {
-        PerCpuPages list;
-        if (order == 0 && (list = perCpuList(z)).high > 0) {
-            if (list.count() == 0) {
+        if (order == 0) {
+            PerCpuPages list = perCpuList(z);
+            int head = list.head;
+            if (head != list.tail) {
+                // A list holds frames only while the lists are on (high > 0).
+                int[] ring = list.ring;
+                int pfn = ring[--head & (ring.length - 1)];
+                list.head = head;
+                node[NODE * pfn + STATE] = ALLOC;
+                return pfn;
+            }
+            if (list.high > 0) {
                 return NO_PAGE;
             }
-            int pfn = popHot(list);
-            node[NODE * pfn + STATE] = ALLOC;
-            return pfn;
         }
         int pfn = rmqueueSmallest(z, order);
         if (pfn >= 0) {

@@ -83,8 +83,6 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         /* HighMem */ {HIGHMEM, NORMAL, DMA},
     };
 
-    private static final VmItem[] PGALLOC = {VmItem.PGALLOC_DMA, VmItem.PGALLOC_NORMAL, VmItem.PGALLOC_HIGH};
-
     protected final Machine machine;
     protected final MemMap memMap;
     protected final VmStat vmstat;
@@ -98,8 +96,17 @@ public abstract class ZonedPageAllocator implements PageAllocator {
     /** {min, low, high} of zone z at 3z .. 3z+2. */
     private final long[] wmark = new long[NR_ZONES * 3];
     private final int reclaimRetries;
-    /** Per preferred zone (a {@link #ZONELIST} index): the first populated zone of its list, or the list's first if none is. */
-    private final int[] firstPopulated = new int[NR_ZONES];
+    /**
+     * Per preferred zone (DMA, Normal, HighMem): the first populated zone of its {@link #ZONELIST},
+     * or the list's first if none is. Fields rather than an array, so that the fast path
+     * reads one field (none to bounds-check) for the gfp's preferred zone.
+     */
+    private final int firstPopulatedDma;
+    private final int firstPopulatedNormal;
+    private final int firstPopulatedHighmem;
+    /** {@code zoneEnd[DMA]} and {@code zoneEnd[NORMAL]}: {@link #zoneIndex} compares with fields, not array elements. */
+    private final long dmaEnd;
+    private final long normalEnd;
     private final List<ZoneView> zones;
 
     private ReclaimDaemon reclaimDaemon;
@@ -125,12 +132,15 @@ public abstract class ZonedPageAllocator implements PageAllocator {
             zoneEnd[z] = layout.end(z);
             managed[z] = zoneEnd[z] - zoneStart[z];
         }
+        this.dmaEnd = zoneEnd[DMA];
+        this.normalEnd = zoneEnd[NORMAL];
         long[][] derived = Watermarks.setupPerZoneWmarks(managed, settings.minFreeKbytes);
         for (int z = 0; z < NR_ZONES; z++) {
             long[] marks = settings.watermarks[z] != null ? settings.watermarks[z] : derived[z];
             System.arraycopy(marks, 0, wmark, 3 * z, 3);
         }
         this.reclaimRetries = settings.reclaimRetries;
+        int[] firstPopulated = new int[NR_ZONES];
         for (int preferred = 0; preferred < NR_ZONES; preferred++) {
             int[] zonelist = ZONELIST[preferred];
             firstPopulated[preferred] = zonelist[0];
@@ -140,6 +150,9 @@ public abstract class ZonedPageAllocator implements PageAllocator {
                 }
             }
         }
+        this.firstPopulatedDma = firstPopulated[DMA];
+        this.firstPopulatedNormal = firstPopulated[NORMAL];
+        this.firstPopulatedHighmem = firstPopulated[HIGHMEM];
         ZoneView[] views = new ZoneView[NR_ZONES];
         for (int z = 0; z < NR_ZONES; z++) {
             views[z] = new ZoneView(z);
@@ -199,12 +212,12 @@ public abstract class ZonedPageAllocator implements PageAllocator {
     @Override
     public final long allocPages(int gfp, int order) {
         if (order >= 0 && order < maxOrder) {
-            int z = firstPopulated[gfpZone(gfp)];
+            int z = firstPopulatedZone(gfp);
             // __zone_watermark_ok(z, order, low, 0): free - (2^order - 1) > low
             if (freePages[z] - ((1L << order) - 1) > wmark[3 * z + ALLOC_WMARK_LOW]) {
                 long pfn = rmqueueFast(z, order);
                 if (pfn >= 0) {
-                    vmstat.add(PGALLOC[z], 1L << order);
+                    vmstat.add(pgalloc(z), 1L << order);
                     prepNewPage(pfn, order, gfp);
                     return pfn;
                 }
@@ -307,6 +320,12 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         return (gfp & (Gfp.__GFP_DMA | Gfp.__GFP_DMA32)) != 0 ? DMA : (gfp & Gfp.__GFP_HIGHMEM) != 0 ? HIGHMEM : NORMAL;
     }
 
+    /** The first populated zone of the zonelist of {@link #gfpZone}{@code (gfp)}. */
+    private int firstPopulatedZone(int gfp) {
+        return (gfp & (Gfp.__GFP_DMA | Gfp.__GFP_DMA32)) != 0 ? firstPopulatedDma
+            : (gfp & Gfp.__GFP_HIGHMEM) != 0 ? firstPopulatedHighmem : firstPopulatedNormal;
+    }
+
     /** {@code get_page_from_freelist}: the first zone of the list that passes the watermark and has a block. */
     private long getPageFromFreelist(int order, int allocFlags, int[] zonelist) {
         for (int z : zonelist) {
@@ -319,7 +338,7 @@ public abstract class ZonedPageAllocator implements PageAllocator {
             }
             long pfn = rmqueue(z, order);
             if (pfn >= 0) {
-                vmstat.add(PGALLOC[z], 1L << order);
+                vmstat.add(pgalloc(z), 1L << order);
                 return pfn;
             }
         }
@@ -454,9 +473,14 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         }
     }
 
+    /** The pgalloc_&lt;zone&gt; counter of zone {@code z}, chosen by comparisons: no array to load and bounds-check. */
+    private static VmItem pgalloc(int z) {
+        return z == NORMAL ? VmItem.PGALLOC_NORMAL : z == DMA ? VmItem.PGALLOC_DMA : VmItem.PGALLOC_HIGH;
+    }
+
     /** {@code page_zonenum}. */
     protected final int zoneIndex(long pfn) {
-        return pfn < zoneEnd[0] ? 0 : pfn < zoneEnd[1] ? 1 : 2;
+        return pfn < dmaEnd ? DMA : pfn < normalEnd ? NORMAL : HIGHMEM;
     }
 
     /** The zone's name for messages. */

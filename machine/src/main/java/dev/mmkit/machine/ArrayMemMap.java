@@ -30,7 +30,9 @@ import dev.mmkit.api.machine.MemMap;
  * frees never had a cold field written (kernel pages, page tables, slabs). So reset clears
  * the hot slot, and the cold words only when the frame's {@code dirty} bit says one may be
  * non-zero; the bitmap (an eighth of a byte per frame) stays in cache where the cold words
- * would not. Every cold setter sets the bit.
+ * would not. Every cold setter sets the bit. A frame whose chunk was never created has no
+ * bit set, so reset reads the bitmap only inside chunks that exist: the chunk table (one
+ * reference per 2^{@value #CHUNK_SHIFT} frames) is far smaller than the bitmap.
  */
 public final class ArrayMemMap implements MemMap {
     private static final long FLAGS = 0xffff_ffffL;
@@ -88,11 +90,22 @@ public final class ArrayMemMap implements MemMap {
         return chunk;
     }
 
+    /**
+     * The index of {@code pfn}, checked against {@code hot.length} (which is nrFrames): the
+     * compiler then drops the bounds check of the {@code hot[i]} access that follows, as the
+     * same test dominates it. The message is built in its own method so that this one stays
+     * small enough to inline everywhere.
+     */
     private int at(long pfn) {
-        if (pfn < 0 || pfn >= nrFrames) {
-            throw new IndexOutOfBoundsException("pfn " + Page.hex(pfn) + " outside memory (0x0-" + Page.hex(nrFrames - 1) + ")");
+        int i = (int) pfn;
+        if (i != pfn || i < 0 || i >= hot.length) {
+            throw outside(pfn);
         }
-        return (int) pfn;
+        return i;
+    }
+
+    private IndexOutOfBoundsException outside(long pfn) {
+        return new IndexOutOfBoundsException("pfn " + Page.hex(pfn) + " outside memory (0x0-" + Page.hex(nrFrames - 1) + ")");
     }
 
     @Override
@@ -222,10 +235,12 @@ public final class ArrayMemMap implements MemMap {
     public void reset(long pfn) {
         int i = at(pfn);
         hot[i] = 0;
+        // A chunk not yet created holds no cold word and no dirty bit (coldChunk sets the bit
+        // only where it creates or finds the chunk): then the bitmap need not be read at all.
+        long[] chunk = cold[i >>> CHUNK_SHIFT];
         long bit = 1L << i;
-        if ((dirty[i >>> 6] & bit) != 0) {
+        if (chunk != null && (dirty[i >>> 6] & bit) != 0) {
             dirty[i >>> 6] &= ~bit;
-            long[] chunk = cold[i >>> CHUNK_SHIFT];
             int w = i & CHUNK_MASK;
             chunk[w] = 0;
             chunk[1 << CHUNK_SHIFT | w] = 0;

@@ -12,11 +12,18 @@ import java.util.Arrays;
  * its own: a dependent multiply-add (4 cycles: 1.3 ns on a 3 GHz core, which shows whether
  * the core runs at full speed) and a bare ring pop + push (the floor of an order-0 pair).
  *
+ * <p>The workload loops read a volatile flag after every call, as JMH's measurement loop
+ * does: without it the compiler may keep the allocator's fields in registers and merge
+ * one call's stores with the next call's loads across iterations, which no caller of the
+ * allocator gets (an order-0 pair then looked two to three times faster than in JMH).
+ *
  * <p>Run: {@code java -cp <bench classpath> dev.mmkit.bench.buddy.BuddyCpuTime churn|pair [impl [memory live]]}
  * ({@code churn buddy 64MiB 40}: the churn on a working set that stays in cache).
  */
 public final class BuddyCpuTime {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Never set: read after every measured call, like JMH's {@code isDone}. */
+    private static volatile boolean stop;
     private static final int ROUNDS = 10;
 
     private BuddyCpuTime() {
@@ -66,14 +73,14 @@ public final class BuddyCpuTime {
             if (churn != null) {
                 int steps = 2_000_000;
                 t0 = cpu();
-                for (int i = 0; i < steps; i++) {
+                for (int i = 0; i < steps && !stop; i++) {
                     sink += bench.churnStep(churn);
                 }
                 measured[round] = (double) (cpu() - t0) / steps;
             } else {
                 int pairs = 20_000_000;
                 t0 = cpu();
-                for (int i = 0; i < pairs; i++) {
+                for (int i = 0; i < pairs && !stop; i++) {
                     sink += bench.order0Pair(perCpu);
                 }
                 measured[round] = (double) (cpu() - t0) / pairs;

@@ -118,36 +118,45 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
         frameForWrite(index(paddr))[Page.offset(paddr)] = value;
     }
 
+    /**
+     * The frame index of an aligned word access at {@code paddr} of {@code size} bytes, checked
+     * with one test on the common path: a negative address shifts to a page number far above
+     * any frame, and a misaligned or outside one goes on to the checks that name it.
+     */
+    private int wordIndex(long paddr, int size) {
+        long pfn = paddr >>> Page.SHIFT;
+        if ((paddr & (size - 1)) != 0 || pfn >= nrFrames) {
+            checkAligned(paddr, size);
+            return index(paddr);
+        }
+        return (int) pfn;
+    }
+
     @Override
     public int readInt(long paddr) {
-        checkAligned(paddr, 4);
-        byte[] frame = frame(index(paddr));
+        byte[] frame = frame(wordIndex(paddr, 4));
         return frame == null ? 0 : (int) INT.get(frame, Page.offset(paddr));
     }
 
     @Override
     public void writeInt(long paddr, int value) {
-        checkAligned(paddr, 4);
-        INT.set(frameForWrite(index(paddr)), Page.offset(paddr), value);
+        INT.set(frameForWrite(wordIndex(paddr, 4)), Page.offset(paddr), value);
     }
 
     @Override
     public long readLong(long paddr) {
-        checkAligned(paddr, 8);
-        byte[] frame = frame(index(paddr));
+        byte[] frame = frame(wordIndex(paddr, 8));
         return frame == null ? 0 : (long) LONG.get(frame, Page.offset(paddr));
     }
 
     @Override
     public void writeLong(long paddr, long value) {
-        checkAligned(paddr, 8);
-        LONG.set(frameForWrite(index(paddr)), Page.offset(paddr), value);
+        LONG.set(frameForWrite(wordIndex(paddr, 8)), Page.offset(paddr), value);
     }
 
     @Override
     public long orLong(long paddr, long bits) {
-        checkAligned(paddr, 8);
-        byte[] frame = frameForWrite(index(paddr));
+        byte[] frame = frameForWrite(wordIndex(paddr, 8));
         int offset = Page.offset(paddr);
         long old = (long) LONG.get(frame, offset);
         LONG.set(frame, offset, old | bits);

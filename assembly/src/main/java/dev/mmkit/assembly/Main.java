@@ -81,7 +81,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("mmkit: missing command: run, plugins or config (mmkit --help tells more)");
+        List<String> names = COMMANDS.stream().map(command -> command.getAnnotation(Command.class).name()).toList();
+        err.println("mmkit: missing command: " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
+            + names.get(names.size() - 1) + " (mmkit --help tells more)");
         return USAGE;
     }
 

@@ -22,7 +22,7 @@ class MainTest {
     @Test
     void usageErrorsExitWithTwo() {
         assertThat(mmkit()).isEqualTo(Main.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing command: run, plugins or config");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing command: run, plugins, config or trace (mmkit --help tells more)");
         assertThat(mmkit("bogus")).isEqualTo(Main.USAGE);
         assertThat(mmkit("run", "--format", "xml")).isEqualTo(Main.USAGE);
         assertThat(mmkit("run", "--trace", "lackey")).isEqualTo(Main.USAGE);

@@ -30,8 +30,8 @@
  * Timing as BuddyCpuTime's: the thread's CPU time over rounds of 10 million pairs; a
  * compiler barrier after each pair plays the part of JMH's volatile read per call, so that
  * nothing is kept in registers from one pair to the next; the best and median of 8 rounds
- * after 4 of warm-up. Both the inlined loop (what C2 makes of BuddyBench.order0Pair) and
- * the one with the two calls kept out of line are printed.
+ * after 4 of warm-up. Both calls are inlined into the loop, as C2 inlines them into
+ * BuddyBench.order0Pair's.
  *
  * Build and run (one core; keep it under the bench lock like the JMH runs):
  *
@@ -130,14 +130,6 @@ static inline void free_pages(struct allocator *a, int64_t pfn, int order) {
         abort(); /* the list never reaches high here */
 }
 
-static int64_t __attribute__((noinline)) alloc_pages_call(struct allocator *a, unsigned gfp, int order) {
-    return alloc_pages(a, gfp, order);
-}
-
-static void __attribute__((noinline)) free_pages_call(struct allocator *a, int64_t pfn, int order) {
-    free_pages(a, pfn, order);
-}
-
 static double cpu_nanos(void) {
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
@@ -184,7 +176,7 @@ int main(void) {
         a->node[3 * pfn + 2] = PCP;
     }
 
-    double inlined[ROUNDS], calls[ROUNDS];
+    double ns[ROUNDS];
     int64_t sum = 0;
     for (int r = 0; r < ROUNDS; r++) {
         double t0 = cpu_nanos();
@@ -194,19 +186,9 @@ int main(void) {
             sum += pfn;
             __asm__ volatile("" ::: "memory");
         }
-        double t1 = cpu_nanos();
-        for (long i = 0; i < PAIRS; i++) {
-            int64_t pfn = alloc_pages_call(a, GFP_KERNEL, 0);
-            free_pages_call(a, pfn, 0);
-            sum += pfn;
-            __asm__ volatile("" ::: "memory");
-        }
-        double t2 = cpu_nanos();
-        inlined[r] = (t1 - t0) / PAIRS;
-        calls[r] = (t2 - t1) / PAIRS;
+        ns[r] = (cpu_nanos() - t0) / PAIRS;
     }
-    report("pair, inlined:", inlined);
-    report("pair, two calls:", calls);
+    report("order-0 pair:", ns);
     printf("(checksum %lld, pgalloc_normal %lld, pgfree %lld)\n", (long long)sum, (long long)a->vmstat[PGALLOC_NORMAL],
            (long long)a->vmstat[PGFREE]);
     return 0;

@@ -88,6 +88,7 @@ static struct per_cpu_pages *per_cpu_list(struct allocator *a, int z) {
 static inline int64_t alloc_pages(struct allocator *a, unsigned gfp, int order) {
     if (order >= 0 && order < MAX_ORDER) {
         int z = a->preferred_zone;
+        /* order 0 only: a larger order would take the free areas, not modelled here */
         if (a->free_pages - ((1LL << order) - 1) > a->wmark_low && order == 0) {
             struct per_cpu_pages *list = per_cpu_list(a, z);
             if (list->head != list->tail) {

@@ -37,12 +37,14 @@ SLOTS_PER_LINE = 8
 
 
 def page_numbers(path):
-    """The trace's object ids (virtual page numbers), in order."""
+    """The trace's object ids (virtual page numbers), in order, read a block at a time."""
+    block = RECORD * 4096
     with open(path, "rb") as f:
-        data = f.read()
-    if len(data) % RECORD:
-        sys.exit(f"replay-floor: {path}: {len(data)} bytes, not a whole number of {RECORD}-byte records")
-    return [int.from_bytes(data[at + 4:at + 12], "little") for at in range(0, len(data), RECORD)]
+        while data := f.read(block):
+            if len(data) % RECORD:
+                sys.exit(f"replay-floor: {path}: ends inside a {RECORD}-byte record")
+            for at in range(0, len(data), RECORD):
+                yield int.from_bytes(data[at + 4:at + 12], "little")
 
 
 class LineCache:

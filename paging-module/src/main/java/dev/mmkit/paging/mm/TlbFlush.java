@@ -22,7 +22,11 @@ final class TlbFlush {
         this.vmstat = k.vmstat;
     }
 
-    /** {@code flush_tlb_page} on every CPU: the shootdown that follows a changed or removed PTE. */
+    /**
+     * {@code flush_tlb_page} on every CPU: the shootdown that follows a changed or removed
+     * PTE. This CPU invalidates the page itself; every other CPU's TLB receives it as a
+     * shootdown ({@code Tlb.shootdown}), which its own counters record.
+     */
     void flushPage(int pid, long va) {
         k.tlbShootdowns++;
         int self = machine.currentCpu();
@@ -31,10 +35,11 @@ final class TlbFlush {
         for (int cpu = 0; cpu < tlbs.length; cpu++) {
             Tlb tlb = tlbs[cpu];
             if (tlb != null) {
-                tlb.invalidatePage(va, pid);
                 if (cpu == self) {
+                    tlb.invalidatePage(va, pid); // invlpg
                     vmstat.inc(VmItem.NR_TLB_LOCAL_FLUSH_ONE);
                 } else {
+                    tlb.shootdown(va, pid); // the IPI's part on that CPU: its TLB counts it
                     vmstat.inc(VmItem.NR_TLB_REMOTE_FLUSH_RECEIVED);
                     remote = true;
                 }

@@ -97,6 +97,11 @@ class SwapTest {
             machine.pageAllocator().zones().get(0));
         assertThat(got).isGreaterThanOrEqualTo(8);
         assertThat(machine.vmstat().get(VmItem.NR_TLB_REMOTE_FLUSH)).isPositive();
+        // reclaim ran on CPU 1: CPU 0's TLB received every page as a shootdown, CPU 1's none
+        long received = machine.vmstat().get(VmItem.NR_TLB_REMOTE_FLUSH_RECEIVED);
+        assertThat(received).isGreaterThanOrEqualTo(8);
+        assertThat(mm.tlbs[0].counters().get("tlb.shootdowns")).isEqualTo(received);
+        assertThat(mm.tlbs[1].counters().get("tlb.shootdowns")).isZero();
         long majors = machine.vmstat().get(VmItem.PGMAJFAULT);
         machine.setCurrentCpu(0);
         for (int i = 0; i < 8; i++) {

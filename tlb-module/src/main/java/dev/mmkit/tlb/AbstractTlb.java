@@ -65,6 +65,11 @@ abstract class AbstractTlb implements Tlb {
         listener.evicted(TlbEntry.vaddr(tag), asid, pte);
     }
 
+    @Override
+    public boolean keepsBits() {
+        return writebackBits;
+    }
+
     /** Whether a hit by {@code access} marks the entry dirty (only when the TLB keeps its own bits). */
     final boolean marksDirty(int access) {
         return Access.isWrite(access) && writebackBits; // a constant read access folds the load away

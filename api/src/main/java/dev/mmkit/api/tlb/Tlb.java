@@ -85,6 +85,17 @@ public interface Tlb {
         return reached;
     }
 
+    /**
+     * Whether this TLB keeps the referenced and dirty bits of its entries itself and reports
+     * them only when an entry leaves ({@code writeback-bits}, the Nachos convention:
+     * {@link TlbListener#evicted}). A PTE's A and D are then current only once the page's
+     * entries have left, so the machine flushes them before it reads or replaces those bits.
+     * False (x86): the MMU sets A and D in the page table itself. Default: false.
+     */
+    default boolean keepsBits() {
+        return false;
+    }
+
     /** References translated without a walk or a refill, at any level. */
     long hits();
 

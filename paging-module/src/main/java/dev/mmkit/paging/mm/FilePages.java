@@ -235,6 +235,7 @@ final class FilePages {
                 continue;
             }
             long va = vma.start + ((index - first) << Page.SHIFT);
+            k.tlbFlush.syncBits(vma.mm, va);
             long pte = k.pt.getPte(vma.mm.root, va);
             if (Rmap.mapsPage(pte, pfn)) {
                 visitor.visit(vma, va, pte);

@@ -189,6 +189,8 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     PageAllocator allocator;
     Tlb[] tlbs;
     int[] lastPid;
+    /** Whether a CPU's TLB keeps A and D itself ({@link Tlb#keepsBits}): see {@link TlbFlush#syncBits}. */
+    boolean tlbKeepsBits;
     private KmemCache mmCache;
     private KmemCache vmaCache;
     private KmemCache anonVmaCache;
@@ -264,6 +266,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         if (t == null) {
             t = machine.newTlb(cpu, this);
             tlbs[cpu] = t;
+            tlbKeepsBits |= t.keepsBits();
         }
         return t;
     }

@@ -296,8 +296,24 @@ final class Mmu {
         return faults.handleFault(t, vaddr, access, w.faultLevel == 0 ? w.pte : w.entry, w.faultLevel);
     }
 
+    /**
+     * An entry left a TLB that keeps its own A and D (the Nachos convention; an x86 TLB never
+     * calls this): its bits are ORed into the PTE of address space {@code asid} (a pid) at
+     * {@code vaddr}, if that PTE still maps the entry's frame. D is kept even when the PTE
+     * has since been write-protected (the page was written), and nothing is cleared.
+     */
     void evicted(long vaddr, int asid, long pte) {
-        // x86: the walk keeps A and D in memory; nothing to write back
+        long bits = pte & (Pte.A | Pte.D);
+        Task t = asid >= 1 && asid <= k.tasks.size() ? k.tasks.get(asid - 1) : null;
+        Mm mm = t == null ? null : t.mm;
+        if (bits == 0 || mm == null || mm.root < 0) {
+            return;
+        }
+        long current = k.pt.getPte(mm.root, vaddr);
+        if (Rmap.mapsPage(current, Pte.pfn(pte)) && (current & bits) != bits) {
+            int shift = (current & Pte.PS) != 0 ? k.pt.largePageShift() : Page.SHIFT;
+            k.pt.setPte(mm.root, vaddr, current | bits, shift);
+        }
     }
 
     boolean refill(SoftwareTlb tlb, long vaddr, int access) {

@@ -217,6 +217,7 @@ final class Processes {
             return null;
         }
         child.mm = mm;
+        k.tlbFlush.syncBits(from); // the parent's PTEs are copied with their D
         mm.startBrk = from.startBrk;
         mm.brk = from.brk;
         mm.startStack = from.startStack;
@@ -314,6 +315,7 @@ final class Processes {
         k.enter(t);
         try {
             Mm old = t.mm;
+            k.tlbFlush.syncBits(old); // while the TLB's entries still name this address space
             t.mm = null;
             destroyMm(old);
             k.tlbFlush.flushAsid(t.pid);

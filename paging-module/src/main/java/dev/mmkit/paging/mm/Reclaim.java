@@ -169,6 +169,7 @@ final class Reclaim {
         Vma sole = mapcount == 1 ? k.rmap.soleAnonVma(pfn) : null;
         if (sole != null) {
             long va = memMap.index(pfn) << Page.SHIFT;
+            k.tlbFlush.syncBits(sole.mm, va); // the D that the exchange reads
             sm.addCount(slot, 1);
             long old = k.pt.setPte(sole.mm.root, va, swp, Page.SHIFT);
             if (Rmap.mapsPage(old, pfn)) {

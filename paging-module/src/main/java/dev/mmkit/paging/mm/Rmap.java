@@ -178,6 +178,7 @@ final class Rmap {
     /** One VMA of an anon_vma: its PTE at {@code va}, if it covers it and maps {@code pfn}. */
     private void visitAnon(Vma vma, long va, long pfn, RmapVisitor visitor) {
         if (vma.contains(va) && vma.mm.root >= 0) {
+            k.tlbFlush.syncBits(vma.mm, va);
             long pte = k.pt.getPte(vma.mm.root, va);
             if (mapsPage(pte, pfn)) {
                 visitor.visit(vma, va, pte);
@@ -203,6 +204,7 @@ final class Rmap {
         Vma sole = memMap.testFlag(pfn, PageFlags.PG_ANON) ? soleAnonVma(pfn) : null;
         if (sole != null) {
             long va = memMap.index(pfn) << Page.SHIFT;
+            k.tlbFlush.syncBits(sole.mm, va);
             long pte = k.pt.getPte(sole.mm.root, va);
             if (mapsPage(pte, pfn) && Pte.isAccessed(pte)) {
                 clearAccessed(sole, va, pte);

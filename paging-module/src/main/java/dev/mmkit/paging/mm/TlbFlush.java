@@ -50,6 +50,29 @@ final class TlbFlush {
         }
     }
 
+    /**
+     * Before the machine reads or replaces the A and D bits of the PTE mapping {@code va} in
+     * {@code mm}: with TLBs that keep their own bits ({@code Tlb.keepsBits}, the Nachos
+     * convention) the page's entries are flushed on every CPU, so that their bits reach the
+     * PTE first ({@link Mmu#evicted}), as a kernel for such a TLB syncs it before it trusts a
+     * dirty bit. Nothing with x86 TLBs: the walk keeps the PTE's bits current.
+     */
+    void syncBits(Mm mm, long va) {
+        if (k.tlbKeepsBits) {
+            Task owner = ownerOf(mm);
+            if (owner != null) {
+                flushPage(owner.pid, va);
+            }
+        }
+    }
+
+    /** {@link #syncBits(Mm, long)} for every page of {@code mm} (before it is copied or torn down). */
+    void syncBits(Mm mm) {
+        if (k.tlbKeepsBits) {
+            flushAsidOf(mm);
+        }
+    }
+
     void flushAsid(int pid) {
         for (Tlb tlb : k.tlbs) {
             if (tlb != null) {

@@ -51,6 +51,7 @@ final class VmaOps {
         if (mm.root < 0) {
             return;
         }
+        k.tlbFlush.syncBits(mm); // D decides below whether a shared page was written
         long[] orphans = settings.residentLimit() > 0 ? new long[8] : null;
         int[] nOrphans = {0};
         long[][] holder = {orphans};

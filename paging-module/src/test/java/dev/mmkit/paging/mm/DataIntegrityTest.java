@@ -68,6 +68,12 @@ class DataIntegrityTest {
         run(Long.getLong("mmkit.test.seed", 3), "x86-64", "mmkit.machine.paging.resident-limit = 64\nmmkit.machine.cpus = 2");
     }
 
+    @Test
+    void theSameWithTlbsThatKeepTheirOwnBits() {
+        // the Nachos convention: A and D reach the PTEs only when the TLBs' entries leave
+        run(13, "x86-64", "mmkit.machine.tlb.writeback-bits = true\nmmkit.machine.cpus = 2");
+    }
+
     private void run(long seed, String format) {
         run(seed, format, "");
     }

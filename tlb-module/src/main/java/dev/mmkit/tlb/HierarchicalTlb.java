@@ -67,7 +67,7 @@ final class HierarchicalTlb extends AbstractTlb {
         boolean dirty = marksDirty(access);
         for (int i = 0; i < path.length; i++) {
             TlbLevel level = path[i];
-            long translation = level.lookup(vaddr, hw, dirty);
+            long translation = level.lookupKeepingSlot(vaddr, hw, dirty);
             if (translation != 0) {
                 if (i > 0) {
                     fillAbove(path, i, vaddr, hw);

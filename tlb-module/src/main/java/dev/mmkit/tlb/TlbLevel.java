@@ -76,7 +76,7 @@ abstract class TlbLevel {
     TlbLevel next;
     /** Non-null when the TLB writes referenced and dirty bits back (the Nachos convention). */
     Writeback writeback;
-    /** The slot of the last hit, for the hierarchy's fill of the levels above. */
+    /** The slot of the last hit of {@link #lookupKeepingSlot}, for the hierarchy's fill of the levels above. */
     int hitSlot = -1;
 
     long hits;
@@ -169,18 +169,31 @@ abstract class TlbLevel {
      * @return the base page's translation, or 0 on a miss
      */
     final long lookup(long vaddr, int asid, boolean markDirty) {
+        return lookup(vaddr, asid, markDirty, false);
+    }
+
+    /** {@link #lookup}, and a hit's slot kept in {@link #hitSlot}: a hierarchy's lower levels, whose hits fill the levels above. */
+    final long lookupKeepingSlot(long vaddr, int asid, boolean markDirty) {
+        return lookup(vaddr, asid, markDirty, true);
+    }
+
+    /** {@code keepSlot} is a constant at each call, so the single-level TLBs' hit path stores no slot. */
+    private long lookup(long vaddr, int asid, boolean markDirty, boolean keepSlot) {
         // The 4 KiB probe inline: the hot path of every reference.
         int set = (int) (vaddr >>> Page.SHIFT) & setMask; // setOf(vpn(vaddr)): the low VPN bits
         long key = TlbEntry.key4k(vaddr, asid);
         int slot = find(set, key, TlbEntry.globalKey4k(vaddr));
         if (slot >= 0) {
             hits++;
-            hitSlot = slot;
+            if (keepSlot) {
+                hitSlot = slot;
+            }
             touched(set, slot);
             long[] ptes = pte;
-            long cached = ptes[slot];
-            long entry = cached | (markDirty ? Pte.A | Pte.D : Pte.A);
-            if (entry != cached) {
+            long entry = ptes[slot];
+            long bits = markDirty ? Pte.A | Pte.D : Pte.A;
+            if ((entry & bits) != bits) {
+                entry |= bits;
                 ptes[slot] = entry; // only when A (or D) was clear: the common hit writes nothing
             }
             return entry;
@@ -192,7 +205,9 @@ abstract class TlbLevel {
             return 0;
         }
         hits++;
-        hitSlot = slot;
+        if (keepSlot) {
+            hitSlot = slot;
+        }
         return use(slot, vaddr, markDirty);
     }
 

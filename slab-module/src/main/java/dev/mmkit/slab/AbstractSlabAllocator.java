@@ -134,6 +134,8 @@ abstract class AbstractSlabAllocator implements SlabAllocator {
                 CacheBase target = findMergeable(size, align, effective, ctor);
                 if (target != null) {
                     target.refcount++;
+                    // __kmem_cache_alias: s->object_size = max(s->object_size, size)
+                    target.objectSize = Math.max(target.objectSize, size);
                     MergedCache alias = new MergedCache(name, target);
                     byName.put(name, alias);
                     return alias;

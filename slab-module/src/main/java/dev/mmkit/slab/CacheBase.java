@@ -24,7 +24,12 @@ abstract class CacheBase implements KmemCache {
     final AbstractSlabAllocator owner;
     final int id;
     final String name;
-    final int objectSize;
+    /**
+     * The size asked for ({@code object_size}); raised, never lowered, when a merged alias
+     * asks for more of the same slot ({@code __kmem_cache_alias}), so that zeroing covers
+     * what every user of the cache was promised.
+     */
+    int objectSize;
     final int flags;
     final ObjectConstructor ctor;
     final SlotLayout layout;

@@ -34,8 +34,9 @@ import dev.mmkit.api.hw.PhysicalMemory;
  *       with a constructor (poisoning would destroy the constructed state; SLUB does the
  *       same).</li>
  *   <li><b>Free pointer</b>: SLUB links free objects through a word inside the object
- *       (offset 0); with poison or a constructor the object's bytes must survive a free, so
- *       the word moves behind the red zone. SLAB and SLOB keep no link in the slot.</li>
+ *       (offset 0); with poison or a constructor the object's bytes must survive a free, and
+ *       with a red zone an object smaller than the word cannot hold it, so the word moves
+ *       behind the red zone. SLAB and SLOB keep no link in the slot.</li>
  *   <li><b>Track</b> ({@code U}, {@code SLAB_STORE_USER}): two words, the last
  *       allocation and the last free, each {@code (cpu + 1) << 56 | virtual time in ns} (0: never).</li>
  * </ul>
@@ -89,7 +90,9 @@ final class SlotLayout {
         int inuse = size;
         int fp = -1;
         if (freePointer) {
-            if (poison || hasCtor) {
+            // calculate_sizes: the word goes behind the red zone also when the object is
+            // smaller than it, or the link of a free object would overwrite its red zone
+            if (poison || hasCtor || redZone && objectSize < WORD) {
                 fp = size;
                 size += WORD;
             } else {

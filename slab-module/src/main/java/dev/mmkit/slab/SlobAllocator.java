@@ -260,14 +260,14 @@ final class SlobAllocator extends AbstractSlabAllocator {
         return b;
     }
 
-    /** {@code slob_free}. */
-    void slobFree(String who, long block, long size, boolean check) {
+    /** {@code slob_free}; {@code objp} is the address the caller gave, named in an error. */
+    void slobFree(String who, long objp, long block, long size, boolean check) {
         long pfn = block >>> Page.SHIFT;
         long base = pfn << Page.SHIFT;
         int b = (int) ((block - base) / SLOB_UNIT);
         int units = units(size);
         if (check) {
-            checkNotFree(who, pfn, block, b, units);
+            checkNotFree(who, objp, pfn, block, b, units);
         }
         blockBytes -= size;
         if (pageUnits(pfn) + units == UNITS_PER_PAGE) {
@@ -315,11 +315,11 @@ final class SlobAllocator extends AbstractSlabAllocator {
         }
     }
 
-    /** F: the block must lie in a slob page and overlap no free block. */
-    private void checkNotFree(String who, long pfn, long block, int b, int units) {
+    /** F: the block must lie in a slob page and overlap no free block; an error names {@code objp}, the caller's pointer. */
+    private void checkNotFree(String who, long objp, long pfn, long block, int b, int units) {
         MemMap memMap = machine.memMap();
         if ((memMap.flags(pfn) & PageFlags.PG_SLAB) == 0 || memMap.mapping(pfn) != 0 || b + units > UNITS_PER_PAGE) {
-            throw new SlabError(who, block, "Invalid object pointer 0x" + Long.toHexString(block));
+            throw new SlabError(who, objp, "Invalid object pointer 0x" + Long.toHexString(objp));
         }
         if (!links.isLinked(pfn)) {
             return;
@@ -328,7 +328,7 @@ final class SlobAllocator extends AbstractSlabAllocator {
         for (int cur = pageFreelist(pfn); cur != NONE; cur = slobNext(base, cur)) {
             int end = cur + slobUnits(base, cur);
             if (cur < b + units && b < end) {
-                throw new SlabError(who, block, "Object already free");
+                throw new SlabError(who, objp, "Object already free");
             }
         }
     }
@@ -377,14 +377,14 @@ final class SlobAllocator extends AbstractSlabAllocator {
                 throw new SlabError("kfree", objp, "Invalid object pointer 0x" + Long.toHexString(objp));
             }
             if (checkFrees) {
-                checkNotFree("kfree", pfn, m, (int) ((m & Page.OFFSET_MASK) / SLOB_UNIT), MINALIGN / SLOB_UNIT);
+                checkNotFree("kfree", objp, pfn, m, (int) ((m & Page.OFFSET_MASK) / SLOB_UNIT), MINALIGN / SLOB_UNIT);
             }
             int size = machine.memory().readInt(m);
             if (size < 1 || size >= Page.SIZE - MINALIGN) {
                 throw new SlabError("kfree", objp, "Invalid object pointer 0x" + Long.toHexString(objp)
                     + " (header holds size " + size + ")");
             }
-            slobFree("kfree", m, size + MINALIGN, checkFrees);
+            slobFree("kfree", objp, m, size + MINALIGN, checkFrees);
             return;
         }
         freeLarge("kfree", objp);
@@ -484,6 +484,12 @@ final class SlobAllocator extends AbstractSlabAllocator {
 
         @Override
         public void free(long objp) {
+            // SLOB's pages are shared by every cache, so no page says whose an object is: a
+            // destroyed cache (refcount 0, see destroyNow) must refuse by itself, or it would
+            // free whatever another cache now keeps at that address
+            if (refcount == 0) {
+                throw new SlabError(name, objp, "Slab cache already destroyed");
+            }
             if (objp <= 0 || (objp >>> Page.SHIFT) >= memMap.nrFrames()) {
                 throw new SlabError(name, objp, "Object is not in a slab page");
             }
@@ -492,7 +498,7 @@ final class SlobAllocator extends AbstractSlabAllocator {
                 if ((memMap.flags(pfn) & PageFlags.PG_SLAB) == 0 || memMap.mapping(pfn) != 0) {
                     throw new SlabError(name, objp, "Object is not in a slab page");
                 }
-                slob.slobFree(name, objp, objectSize, checks);
+                slob.slobFree(name, objp, objp, objectSize, checks);
             } else {
                 slob.freeLarge(name, objp);
             }

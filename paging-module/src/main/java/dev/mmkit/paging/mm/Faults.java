@@ -279,7 +279,11 @@ final class Faults {
         if (pfn < 0) {
             return false;
         }
-        if (k.pt.getPte(mm.root, va) != pte) {
+        // the reclaim the allocation ran may have tested the old page (A cleared) or made it
+        // invalid (Pte.PROTNONE); that is no reason to fault again (the retry would run the same
+        // reclaim and clear it again): only another page or a writable entry is
+        long now = k.pt.getPte(mm.root, va);
+        if (!Rmap.mapsPage(now, old) || Pte.isWritable(now)) {
             freeUserFrame(pfn);
             return true;
         }
@@ -288,7 +292,7 @@ final class Faults {
         k.pt.setPte(mm.root, va, Pte.make(pfn, vma.pteFlags(true) | Pte.A | Pte.D), Page.SHIFT);
         k.tlbFlush.flushPage(t.pid, va);
         k.lru.lruAdd(mm, pfn);
-        k.rmap.removeMapping(mm, old, pte);
+        k.rmap.removeMapping(mm, old, now);
         k.cowCopies++;
         k.minorFaults++;
         k.pendingCost += cost.minorFault();

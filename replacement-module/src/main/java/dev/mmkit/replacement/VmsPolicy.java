@@ -40,8 +40,8 @@ import dev.mmkit.api.replacement.ReplacementPolicy;
  *   <li>[softFault(pfn)]: a page of the second-chance list was referenced: move it to the
  *       active list's tail (its mapping is valid again); balance, which moves the active
  *       list's oldest page across.</li>
- *   <li>[evict()]: the second-chance list's head, or the active list's head when the
- *       second-chance list is empty.</li>
+ *   <li>[evict()]: the second-chance list's head (then balance), or the active list's head
+ *       when the second-chance list is empty.</li>
  *   <li>[remove(pfn)]: unlink; balance.</li>
  * </ul>
  * Every step moves at most one page: O(1). With S = 0 nothing is ever invalidated and the
@@ -117,7 +117,13 @@ final class VmsPolicy implements ReplacementPolicy {
     @Override
     public long evict() {
         long victim = lists.pollHead(SECOND_CHANCE);
-        return victim >= 0 ? victim : lists.pollHead(ACTIVE);
+        if (victim < 0) {
+            return lists.pollHead(ACTIVE);
+        }
+        // a batch of evictions (kswapd, or reclaim of another process's set) must not drain
+        // the second-chance list: refill it, so the next victim has had its second chance too
+        balance();
+        return victim;
     }
 
     /** The list a page is on ({@link #ACTIVE}, {@link #SECOND_CHANCE}), −1 for none (for tests). */

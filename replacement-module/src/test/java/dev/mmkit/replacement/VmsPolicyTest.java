@@ -38,6 +38,24 @@ class VmsPolicyTest {
     }
 
     @Test
+    void evictionsKeepTheSecondChanceListAtItsSize() {
+        // a batch of evictions (kswapd's 32) must not drain the list: each victim's place is
+        // refilled from the active list's old end, so the next victim has had its second chance too
+        FakeReferences refs = new FakeReferences();
+        VmsPolicy vms = new VmsPolicy(64, refs, 4, 0);
+        for (long p = 1; p <= 8; p++) {
+            vms.add(p);
+        }
+        assertThat(vms.evict()).isEqualTo(1);
+        assertThat(vms.evict()).isEqualTo(2);
+        assertThat(vms.secondChanceSize()).isEqualTo(4);
+        vms.verify();
+        long next = vms.evict();
+        assertThat(next).isEqualTo(3);
+        assertThat(refs.invalid).contains(5L, 6L); // went across (mapped invalid) to refill it
+    }
+
+    @Test
     void sizeZeroIsFifo() {
         FakeReferences refs = new FakeReferences();
         VmsPolicy vms = new VmsPolicy(64, refs, 0, 0);

@@ -13,6 +13,7 @@ import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.replacement.ReplacementPolicy;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Map;
 
 /**
@@ -199,6 +200,9 @@ final class Faults {
         if (!k.pt.populate(mm.root, va, Page.SHIFT) || !t.alive) {
             return oom(t);
         }
+        if (vma.isShared() && shareAnonPage(mm, vma, va)) {
+            return true;
+        }
         long pfn = allocUserPage(t);
         if (pfn < 0) {
             return false;
@@ -215,7 +219,76 @@ final class Faults {
         k.zeroFills++;
         k.minorFaults++;
         k.pendingCost += cost.minorFault();
+        if (vma.isShared()) {
+            mapInSiblings(mm, vma, va, pfn);
+        }
         return true;
+    }
+
+    /**
+     * A new page of a shared anonymous mapping is mapped at once by every other VMA of its
+     * fork family that shares it (what shmem's one object gives Linux): the page then lives
+     * as long as any of them maps it, not only while the process that touched it first does.
+     * Stops when allocating a sibling's page table let reclaim take the page meanwhile (the
+     * sibling then finds the swap entry in {@link #shareAnonPage}).
+     */
+    private void mapInSiblings(Mm mm, Vma vma, long va, long pfn) {
+        for (Vma other : new ArrayList<>(vma.anonVma.vmas)) {
+            if (other == vma || !other.isShared() || !other.contains(va) || other.mm == mm || other.mm.root < 0) {
+                continue;
+            }
+            if (!k.pt.populate(other.mm.root, va, Page.SHIFT)) {
+                continue;
+            }
+            if (!Rmap.mapsPage(k.pt.getPte(mm.root, va), pfn)) {
+                return;
+            }
+            if (other.mm.root < 0 || other.mm.vmas.get(other.start) != other || k.pt.getPte(other.mm.root, va) != 0) {
+                continue;
+            }
+            int mapcount = memMap.mapcount(pfn) + 1;
+            memMap.setMapcount(pfn, mapcount);
+            memMap.setRefcount(pfn, mapcount + (memMap.testFlag(pfn, PageFlags.PG_SWAPCACHE) ? 1 : 0));
+            long now = k.pt.getPte(mm.root, va);
+            long flags = other.pteFlags(sharedWritable(other, pfn));
+            k.pt.setPte(other.mm.root, va, Pte.isProtNone(now) ? Pte.mkProtNone(Pte.make(pfn, flags)) : Pte.make(pfn, flags),
+                Page.SHIFT);
+            other.mm.rss++;
+        }
+    }
+
+    /**
+     * The first touch of a page of a shared anonymous mapping: if another VMA of its fork
+     * family (shared, covering {@code va}) already has the page, this one maps it too (a
+     * resident page gains a mapping; a swapped-out one, a reference to its slot, and the
+     * retried reference swaps it in). Linux keeps such a mapping in one shmem object.
+     */
+    private boolean shareAnonPage(Mm mm, Vma vma, long va) {
+        for (Vma other : vma.anonVma.vmas) {
+            if (other == vma || !other.isShared() || !other.contains(va) || other.mm.root < 0) {
+                continue;
+            }
+            long pte = k.pt.getPte(other.mm.root, va);
+            if (pte == 0) {
+                continue;
+            }
+            if (Pte.mapsFrame(pte)) {
+                long pfn = Pte.pfn(pte);
+                int mapcount = memMap.mapcount(pfn) + 1;
+                memMap.setMapcount(pfn, mapcount);
+                memMap.setRefcount(pfn, mapcount + (memMap.testFlag(pfn, PageFlags.PG_SWAPCACHE) ? 1 : 0));
+                long flags = vma.pteFlags(sharedWritable(vma, pfn));
+                k.pt.setPte(mm.root, va, Pte.isProtNone(pte) ? Pte.mkProtNone(Pte.make(pfn, flags)) : Pte.make(pfn, flags), Page.SHIFT);
+                mm.rss++;
+            } else {
+                k.swap.addCount(Pte.swapOffset(pte), 1);
+                k.pt.setPte(mm.root, va, pte, Page.SHIFT);
+            }
+            k.minorFaults++;
+            k.pendingCost += cost.minorFault();
+            return true;
+        }
+        return false;
     }
 
     boolean sigbus(Task t, long va) {

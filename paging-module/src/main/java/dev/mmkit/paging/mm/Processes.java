@@ -235,6 +235,12 @@ final class Processes {
             c.path = v.path;
             mm.vmas.put(c.start, c);
             k.files.linkFile(c);
+            // a shared anonymous mapping stays one object across fork (shmem): parent and child
+            // must be in one anon_vma family even for pages neither has touched yet
+            if (v.anonVma == null && v.isShared() && v.isAnonymous() && !k.rmap.anonVmaPrepare(v)) {
+                child.alive = false;
+                break;
+            }
             if (v.anonVma != null) {
                 k.rmap.linkAnonVma(c, v.anonVma);
             }

@@ -88,6 +88,11 @@ final class Vma {
         if (fileId != 0 && next.offset != offset + (end - start)) {
             return false;
         }
+        if (fileId == 0 && isShared()) {
+            // shared anonymous memory: one object per mmap (Linux: a shmem file each); only
+            // pieces of the same one merge again
+            return anonVma != null && anonVma == next.anonVma;
+        }
         return anonVma == null || next.anonVma == null || anonVma == next.anonVma;
     }
 

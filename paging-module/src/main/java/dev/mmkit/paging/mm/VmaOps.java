@@ -170,6 +170,10 @@ final class VmaOps {
                 v.fileId = file.id();
                 v.path = file.path();
                 v.offset = offset;
+            } else if ((flags & Mman.MAP_SHARED) != 0 && !k.rmap.anonVmaPrepare(v)) {
+                // shared anonymous memory is one object from the start (its anon_vma names it)
+                freeVma(v);
+                return LinuxMemoryManager.ENOMEM;
             }
             insertVma(mm, v);
             return start;

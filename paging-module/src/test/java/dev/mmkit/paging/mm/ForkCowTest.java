@@ -27,6 +27,32 @@ class ForkCowTest {
     }
 
     @Test
+    void aSharedAnonymousPageFirstTouchedAfterForkIsShared() {
+        // mmap(2): MAP_SHARED|MAP_ANONYMOUS is one object for parent and child, whether or not
+        // a page was touched before the fork (found by fuzzing: each got a page of its own)
+        int parent = mm.spawn("parent");
+        long a = mm.mmap(parent, 0, 2 * 4096, RW, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS, -1, 0);
+        int child = mm.fork(parent);
+        mm.store(child, a + 4096, 8, 3);
+        assertThat(mm.load(parent, a + 4096, 8)).isEqualTo(3);
+        mm.store(parent, a + 4096, 8, 4);
+        assertThat(mm.load(child, a + 4096, 8)).isEqualTo(4);
+        assertThat(pfnOf(child, a + 4096)).isEqualTo(pfnOf(parent, a + 4096));
+        mm.verify();
+    }
+
+    @Test
+    void aSharedAnonymousPageOutlivesTheProcessThatTouchedIt() {
+        int parent = mm.spawn("parent");
+        long a = mm.mmap(parent, 0, 4096, RW, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS, -1, 0);
+        int child = mm.fork(parent);
+        mm.store(child, a, 8, 77);
+        mm.exit(child);
+        assertThat(mm.load(parent, a, 8)).isEqualTo(77);
+        mm.verify();
+    }
+
+    @Test
     void valuesDivergeAfterAWriteAndCountsFollow() {
         int parent = mm.spawn("parent");
         long a = mm.mmap(parent, 0, 2 * 4096, RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);

@@ -42,6 +42,17 @@ class VmaTest {
     }
 
     @Test
+    void twoSharedAnonymousMappingsDoNotMerge() {
+        // each MAP_SHARED|MAP_ANONYMOUS mmap is its own object (Linux: a shmem file each)
+        int shared = Mman.MAP_SHARED | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
+        assertThat(mm.mmap(pid, BASE, P, RW, shared, -1, 0)).isEqualTo(BASE);
+        assertThat(mm.mmap(pid, BASE + P, P, RW, shared, -1, 0)).isEqualTo(BASE + P);
+        assertThat(maps()).hasSize(2);
+        assertThat(maps().get(0)).startsWith("40000000-40001000 rw-s");
+        assertThat(maps().get(1)).startsWith("40001000-40002000 rw-s");
+    }
+
+    @Test
     void adjacentMappingsWithEqualAttributesMerge() {
         assertThat(fixed(BASE, 2 * P, RW)).isEqualTo(BASE);
         assertThat(fixed(BASE + 2 * P, 3 * P, RW)).isEqualTo(BASE + 2 * P);

@@ -246,15 +246,22 @@ final class Faults {
             if (other.mm.root < 0 || other.mm.vmas.get(other.start) != other || k.pt.getPte(other.mm.root, va) != 0) {
                 continue;
             }
-            int mapcount = memMap.mapcount(pfn) + 1;
-            memMap.setMapcount(pfn, mapcount);
-            memMap.setRefcount(pfn, mapcount + (memMap.testFlag(pfn, PageFlags.PG_SWAPCACHE) ? 1 : 0));
-            long now = k.pt.getPte(mm.root, va);
-            long flags = other.pteFlags(sharedWritable(other, pfn));
-            k.pt.setPte(other.mm.root, va, Pte.isProtNone(now) ? Pte.mkProtNone(Pte.make(pfn, flags)) : Pte.make(pfn, flags),
-                Page.SHIFT);
-            other.mm.rss++;
+            mapSharedPage(other, va, pfn, Pte.isProtNone(k.pt.getPte(mm.root, va)));
         }
+    }
+
+    /**
+     * One more mapping of resident page {@code pfn} of a shared anonymous object, by
+     * {@code vma} at {@code va}: counted, and made invalid like the page's other mappings when
+     * a policy has made them so ({@code protNone}).
+     */
+    private void mapSharedPage(Vma vma, long va, long pfn, boolean protNone) {
+        int mapcount = memMap.mapcount(pfn) + 1;
+        memMap.setMapcount(pfn, mapcount);
+        memMap.setRefcount(pfn, mapcount + (memMap.testFlag(pfn, PageFlags.PG_SWAPCACHE) ? 1 : 0));
+        long pte = Pte.make(pfn, vma.pteFlags(sharedWritable(vma, pfn)));
+        k.pt.setPte(vma.mm.root, va, protNone ? Pte.mkProtNone(pte) : pte, Page.SHIFT);
+        vma.mm.rss++;
     }
 
     /**
@@ -273,13 +280,7 @@ final class Faults {
                 continue;
             }
             if (Pte.mapsFrame(pte)) {
-                long pfn = Pte.pfn(pte);
-                int mapcount = memMap.mapcount(pfn) + 1;
-                memMap.setMapcount(pfn, mapcount);
-                memMap.setRefcount(pfn, mapcount + (memMap.testFlag(pfn, PageFlags.PG_SWAPCACHE) ? 1 : 0));
-                long flags = vma.pteFlags(sharedWritable(vma, pfn));
-                k.pt.setPte(mm.root, va, Pte.isProtNone(pte) ? Pte.mkProtNone(Pte.make(pfn, flags)) : Pte.make(pfn, flags), Page.SHIFT);
-                mm.rss++;
+                mapSharedPage(vma, va, Pte.pfn(pte), Pte.isProtNone(pte));
             } else {
                 k.swap.addCount(Pte.swapOffset(pte), 1);
                 k.pt.setPte(mm.root, va, pte, Page.SHIFT);

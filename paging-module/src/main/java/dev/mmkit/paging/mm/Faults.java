@@ -240,13 +240,14 @@ final class Faults {
             if (!k.pt.populate(other.mm.root, va, Page.SHIFT)) {
                 continue;
             }
-            if (!Rmap.mapsPage(k.pt.getPte(mm.root, va), pfn)) {
+            long now = k.pt.getPte(mm.root, va);
+            if (!Rmap.mapsPage(now, pfn)) {
                 return;
             }
             if (other.mm.root < 0 || other.mm.vmas.get(other.start) != other || k.pt.getPte(other.mm.root, va) != 0) {
                 continue;
             }
-            mapSharedPage(other, va, pfn, Pte.isProtNone(k.pt.getPte(mm.root, va)));
+            mapSharedPage(other, va, pfn, Pte.isProtNone(now));
         }
     }
 

@@ -59,6 +59,11 @@ final class CountingKernel implements Kernel {
     }
 
     @Override
+    public void prefetch(int pid, long[] vaddrs, int count) {
+        kernel.prefetch(pid, vaddrs, count);
+    }
+
+    @Override
     public long load(int pid, long vaddr, int size) {
         counted();
         return kernel.load(pid, vaddr, size);

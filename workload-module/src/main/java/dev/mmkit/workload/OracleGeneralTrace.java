@@ -51,6 +51,10 @@ import java.util.Set;
  * its last records are used. A read per 24 KiB costs a few microseconds, a few thousandths
  * of the replay.
  *
+ * <p>Before every {@value #PREFETCH}th record the replay hands that record and the next
+ * ones of the block, {@value #PREFETCH} at most, to {@link Kernel#prefetch}: the machine
+ * reads ahead the host memory they will need (see there), and nothing simulated changes.
+ *
  * <p>[1] J. Yang, Y. Yue, K. V. Rashmi, "A large scale analysis of hundreds of in-memory
  * cache clusters at Twitter", OSDI 2020; libCacheSim, github.com/1a1a11a/libCacheSim.
  */
@@ -59,21 +63,25 @@ final class OracleGeneralTrace implements WorkloadSource {
     /** Records read at a time: 24 KiB of the file per read. */
     static final int WINDOW = 1 << 10;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Records per {@link Kernel#prefetch} hint. */
+    static final int PREFETCH = 16;
     private static final long MAX_PAGE_NUMBER = (1L << (64 - Page.SHIFT)) - 1;
 
     private final Path path;
     private final String processName;
     private final int window;
+    private final int prefetch;
 
     OracleGeneralTrace(Path path, String processName) {
-        this(path, processName, WINDOW);
+        this(path, processName, WINDOW, PREFETCH);
     }
 
-    /** With blocks of {@code window} records (tests use small ones). */
-    OracleGeneralTrace(Path path, String processName, int window) {
+    /** With blocks of {@code window} records and hints of {@code prefetch} (0: none); tests vary them. */
+    OracleGeneralTrace(Path path, String processName, int window, int prefetch) {
         this.path = path;
         this.processName = processName;
         this.window = window;
+        this.prefetch = prefetch;
     }
 
     @Override
@@ -95,6 +103,7 @@ final class OracleGeneralTrace implements WorkloadSource {
         String source = path.toString();
         byte[] bytes = new byte[window * RECORD_SIZE];
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long[] ahead = new long[prefetch];
         int pid = -1;
         long index = 0;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -124,6 +133,9 @@ final class OracleGeneralTrace implements WorkloadSource {
                     if (pid < 0) {
                         pid = kernel.spawnAdmitAll(processName);
                     }
+                    if (prefetch > 0 && index % prefetch == 0) {
+                        prefetch(kernel, pid, bytes, at, end, ahead);
+                    }
                     if (!kernel.access(pid, objId << Page.SHIFT, Access.READ, nextAccess)) {
                         return;
                     }
@@ -138,5 +150,14 @@ final class OracleGeneralTrace implements WorkloadSource {
                 }
             }
         }
+    }
+
+    /** Hints the pages of the records from {@code at} on, as many as {@code ahead} holds, within the block. */
+    private static void prefetch(Kernel kernel, int pid, byte[] bytes, int at, int end, long[] ahead) {
+        int n = 0;
+        for (int r = at; r < end && n < ahead.length; r += RECORD_SIZE) {
+            ahead[n++] = (long) LONG.get(bytes, r + 4) << Page.SHIFT;
+        }
+        kernel.prefetch(pid, ahead, n);
     }
 }

@@ -53,6 +53,8 @@ final class FakeKernel implements Kernel {
     }
 
     final List<Ref> refs = new ArrayList<>();
+    /** Every {@link #prefetch} hint: the references made before it, then the addresses it named. */
+    final List<long[]> prefetches = new ArrayList<>();
     final List<String> calls = new ArrayList<>();
     final Map<Integer, Proc> procs = new LinkedHashMap<>();
     final Map<String, byte[]> files = new HashMap<>();
@@ -85,6 +87,15 @@ final class FakeKernel implements Kernel {
         int pid = spawn(name);
         procs.get(pid).admitAll = true;
         return pid;
+    }
+
+    @Override
+    public void prefetch(int pid, long[] vaddrs, int count) {
+        proc(pid);
+        long[] hint = new long[count + 1];
+        hint[0] = refs.size();
+        System.arraycopy(vaddrs, 0, hint, 1, count);
+        prefetches.add(hint);
     }
 
     @Override

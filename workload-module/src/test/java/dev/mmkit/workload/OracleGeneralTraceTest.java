@@ -61,7 +61,7 @@ class OracleGeneralTraceTest {
         }
         Path trace = Files.write(dir.resolve("long.oracleGeneral"), records(rows));
         FakeKernel kernel = new FakeKernel();
-        new OracleGeneralTrace(trace, "og", 4096).run(kernel);
+        new OracleGeneralTrace(trace, "og", 4096, OracleGeneralTrace.PREFETCH).run(kernel);
         assertThat(kernel.refs).hasSize(n);
         assertThat(kernel.refs.get(5000).vaddr()).isEqualTo((5000 % 7) * 4096L);
         assertThat(kernel.refs.get(5000).nextAccess()).isEqualTo(5007L);
@@ -71,11 +71,51 @@ class OracleGeneralTraceTest {
     }
 
     @Test
+    void hintsEachRecordsPageOnceBeforeItsReference() throws Exception {
+        int n = 20; // blocks of 8 records, hints of 4: five hints of four pages, the last block a partial one
+        long[][] rows = new long[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = new long[] {i, 100 + i * 3, 4096, -1};
+        }
+        Path trace = Files.write(dir.resolve("hints.oracleGeneral"), records(rows));
+        FakeKernel kernel = new FakeKernel();
+        new OracleGeneralTrace(trace, "og", 8, 4).run(kernel);
+        assertThat(kernel.refs).hasSize(n);
+        assertThat(kernel.prefetches).hasSize(5);
+        for (int h = 0; h < 5; h++) {
+            long[] hint = kernel.prefetches.get(h);
+            assertThat(hint[0]).as("references made before hint %d", h).isEqualTo(4L * h);
+            assertThat(Arrays.copyOfRange(hint, 1, hint.length)).as("hint %d", h).containsExactly(
+                (100 + 12L * h) << 12, (103 + 12L * h) << 12, (106 + 12L * h) << 12, (109 + 12L * h) << 12);
+        }
+
+        FakeKernel without = new FakeKernel();
+        new OracleGeneralTrace(trace, "og", 8, 0).run(without);
+        assertThat(without.prefetches).isEmpty();
+        assertThat(without.refs).isEqualTo(kernel.refs);
+    }
+
+    @Test
+    void aHintStopsAtTheEndOfItsBlock() throws Exception {
+        long[][] rows = new long[7][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new long[] {i, i + 1, 4096, -1};
+        }
+        Path trace = Files.write(dir.resolve("cut-hints.oracleGeneral"), records(rows));
+        FakeKernel kernel = new FakeKernel();
+        new OracleGeneralTrace(trace, "og", 5, 4).run(kernel);
+        // blocks: records 0-4, 5-6; hints at records 0 (0-3) and 4 (4 only: 5 lies in the next block)
+        assertThat(kernel.prefetches).extracting(h -> h.length - 1).containsExactly(4, 1);
+        assertThat(kernel.prefetches.get(1)).containsExactly(4, 5L << 12);
+        assertThat(kernel.refs).hasSize(7);
+    }
+
+    @Test
     void aTruncatedRecordAfterWholeWindowsIsReportedByIndex() throws Exception {
         byte[] whole = records(new long[] {0, 1, 4096, -1}, new long[] {1, 2, 4096, -1}, new long[] {2, 3, 4096, -1});
         Path trace = Files.write(dir.resolve("cut.oracleGeneral"), java.util.Arrays.copyOf(whole, whole.length - 5));
         FakeKernel kernel = new FakeKernel();
-        assertThatThrownBy(() -> new OracleGeneralTrace(trace, "og", 1).run(kernel))
+        assertThatThrownBy(() -> new OracleGeneralTrace(trace, "og", 1, OracleGeneralTrace.PREFETCH).run(kernel))
             .hasMessageContaining("record 2").hasMessageContaining("truncated record: 19 of 24 bytes");
         assertThat(kernel.refs).hasSize(2);
     }

@@ -40,6 +40,21 @@ public interface Kernel {
      */
     boolean access(int pid, long vaddr, int access, long nextAccess);
 
+    /**
+     * A hint for the host, not for the simulated machine: process {@code pid} will soon
+     * reference {@code vaddrs[0..count)}, in that order (a trace replay knows its next
+     * records). The implementation may read ahead the host memory those references will
+     * need (their page-table entries, the swap slots those name), so that the host fetches
+     * those cache lines together rather than one at a time when each reference waits for
+     * them. It changes nothing the simulation sees: no counter, no bit, no virtual time,
+     * no translation cached; a replay gives the same results with or without it. The
+     * default does nothing.
+     *
+     * @throws IllegalArgumentException when {@code pid} names no live process
+     */
+    default void prefetch(int pid, long[] vaddrs, int count) {
+    }
+
     /** Loads {@code size} (1, 2, 4 or 8) bytes, little-endian, as a reference; kills on SIGSEGV and returns 0. */
     long load(int pid, long vaddr, int size);
 

@@ -34,6 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code bench/cachesim-peer.py} for the fault counts to expect, and
  * {@code bench/peer-cachesim.c} for a same-day C figure of cachesim's FIFO and LRU loop on
  * the same file).
+ *
+ * <p>{@link #replayWithHints} does the same and, before every 16th reference, hands the
+ * next 16 to {@code Kernel.prefetch} as {@code mmkit run --trace} does for an oracleGeneral
+ * trace; {@link #replay} gives none.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -43,6 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReplayBench {
     private static final int PAGES = 1 << 20;
     private static final int TRACE = 1 << 22;
+    private static final int HINT = 16;
 
     @State(Scope.Benchmark)
     public static class Replay {
@@ -54,6 +59,7 @@ public class ReplayBench {
         int pid;
         int[] trace;
         int i;
+        final long[] ahead = new long[HINT];
         Path dir;
 
         @Setup
@@ -106,9 +112,25 @@ public class ReplayBench {
         }
     }
 
+    private static long vaddr(Replay r, int k) {
+        return ((long) r.trace[k] << 12) + 0x1000_0000L;
+    }
+
     @Benchmark
     public boolean replay(Replay r) {
         int k = r.i = (r.i + 1) & (TRACE - 1);
-        return r.mm.access(r.pid, ((long) r.trace[k] << 12) + 0x1000_0000L, Access.READ, -1);
+        return r.mm.access(r.pid, vaddr(r, k), Access.READ, -1);
+    }
+
+    @Benchmark
+    public boolean replayWithHints(Replay r) {
+        int k = r.i = (r.i + 1) & (TRACE - 1);
+        if ((k & (HINT - 1)) == 0) {
+            for (int j = 0; j < HINT; j++) {
+                r.ahead[j] = vaddr(r, k + j); // TRACE is a multiple of HINT: k + j stays inside
+            }
+            r.mm.prefetch(r.pid, r.ahead, HINT);
+        }
+        return r.mm.access(r.pid, vaddr(r, k), Access.READ, -1);
     }
 }

@@ -375,6 +375,11 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     }
 
     @Override
+    public void prefetch(int pid, long[] vaddrs, int count) {
+        mmu.prefetch(pid, vaddrs, count);
+    }
+
+    @Override
     public long load(int pid, long vaddr, int size) {
         return mmu.load(pid, vaddr, size);
     }

@@ -6,6 +6,7 @@ import dev.mmkit.api.hw.PhysicalMemory;
 import dev.mmkit.api.hw.Pte;
 import dev.mmkit.api.machine.CostModel;
 import dev.mmkit.api.machine.Machine;
+import dev.mmkit.api.pagetable.PageTable;
 import dev.mmkit.api.pagetable.Walk;
 import dev.mmkit.api.tlb.SoftwareTlb;
 import dev.mmkit.api.tlb.Tlb;
@@ -37,6 +38,15 @@ import dev.mmkit.api.tlb.Tlb;
  * ({@link LinuxMemoryManager#enter}: the task whose call is running) only when it faults:
  * nothing on the way to a translation looks at the current task, and storing a reference
  * into the heap costs a garbage-collector write barrier on every reference.
+ *
+ * <p>A replay of a large trace waits on the host's memory: a major fault reads the
+ * page's leaf entry and then, with the swap entry found there, its swap slot's word, two
+ * dependent loads that each miss the host's caches when the trace spans more pages than
+ * they hold. {@link #prefetch} takes the replay's next references and reads their entries
+ * in one loop, then the slots those entries name in a second: independent loads, which the
+ * host's CPU overlaps, so a batch waits for memory about twice instead of twice per
+ * fault. The values are only read ({@link PageTable#getPte} and {@link SwapMap#word} change
+ * nothing simulated) and summed into a field, so that the compiler keeps the loads.
  */
 final class Mmu {
     private final LinuxMemoryManager k;
@@ -60,6 +70,11 @@ final class Mmu {
     long dirtyRewalks;
     /** Translations the software TLB's refill handler wrote. */
     long refills;
+
+    /** {@link #prefetch}'s entries, between its two loops. */
+    private long[] prefetched = new long[0];
+    /** What {@link #prefetch} read, summed: a use of its loads, which nothing else reads. */
+    long prefetchedSum;
 
     Mmu(LinuxMemoryManager k) {
         this.k = k;
@@ -87,6 +102,29 @@ final class Mmu {
         } finally {
             k.leave();
         }
+    }
+
+    /** {@link dev.mmkit.api.workload.Kernel#prefetch}: see the class comment. */
+    void prefetch(int pid, long[] vaddrs, int count) {
+        Task t = k.task(pid);
+        long root = t.mm.root;
+        if (prefetched.length < count) {
+            prefetched = new long[count];
+        }
+        long[] ptes = prefetched;
+        for (int i = 0; i < count; i++) {
+            ptes[i] = k.pt.getPte(root, vaddrs[i]);
+        }
+        long sum = 0;
+        SwapMap sm = k.swap;
+        if (sm != null) {
+            for (int i = 0; i < count; i++) {
+                if (Pte.isSwap(ptes[i])) {
+                    sum += sm.word(Pte.swapOffset(ptes[i]));
+                }
+            }
+        }
+        prefetchedSum += sum;
     }
 
     long load(int pid, long vaddr, int size) {

@@ -116,6 +116,11 @@ final class SwapMap {
         return (int) c;
     }
 
+    /** The slot's word as it is, or 0 for a slot outside the area: a read that changes nothing. */
+    long word(long slot) {
+        return slot >= 0 && slot < nrSlots ? map[(int) slot] : 0;
+    }
+
     /** The pfn caching this slot, or −1. */
     long cachePfn(long slot) {
         return (map[(int) slot] >>> PFN_SHIFT) - 1L;

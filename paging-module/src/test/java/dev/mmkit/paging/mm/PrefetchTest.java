@@ -1,0 +1,75 @@
+package dev.mmkit.paging.mm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mmkit.api.hw.Access;
+import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.machine.StandaloneMachine;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+// Kernel.prefetch is a hint for the host: the same references with and without it give the same machine, counter for counter.
+class PrefetchTest {
+    private static final int PAGES = 600;
+    private static final int REFERENCES = 20_000;
+    private static final int HINT = 8;
+
+    private record Outcome(Map<VmItem, Long> vmstat, Map<String, Long> counters, long prefetchedSum) {
+    }
+
+    private static Outcome replay(boolean hints) {
+        StandaloneMachine machine = Machines.small("4MiB", "4MiB", "mmkit.machine.paging.resident-limit = 64");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int pid = mm.spawnAdmitAll("trace");
+        SplittableRandom random = new SplittableRandom(7);
+        long[] vaddrs = new long[REFERENCES];
+        int[] kinds = new int[REFERENCES];
+        for (int i = 0; i < REFERENCES; i++) {
+            // a skewed string (half the references to a tenth of the pages), a quarter of them writes
+            int page = random.nextInt(4) < 2 ? random.nextInt(PAGES / 10) : random.nextInt(PAGES);
+            vaddrs[i] = page * 4096L + random.nextInt(4096);
+            kinds[i] = random.nextInt(4) == 0 ? Access.WRITE : Access.READ;
+        }
+        long[] ahead = new long[HINT + 1];
+        for (int i = 0; i < REFERENCES; i++) {
+            if (hints && i % HINT == 0) {
+                int n = Math.min(HINT, REFERENCES - i);
+                System.arraycopy(vaddrs, i, ahead, 0, n);
+                ahead[n] = 0x8000_0000_0000_0000L + i; // a non-canonical address among them changes nothing either
+                mm.prefetch(pid, ahead, n + 1);
+            }
+            assertThat(mm.access(pid, vaddrs[i], kinds[i], -1)).isTrue();
+        }
+        mm.verify();
+        Map<VmItem, Long> vmstat = new EnumMap<>(VmItem.class);
+        for (VmItem item : VmItem.values()) {
+            vmstat.put(item, machine.vmstat().get(item));
+        }
+        return new Outcome(vmstat, mm.counters(), mm.mmu.prefetchedSum);
+    }
+
+    @Test
+    void hintsChangeNoCounter() {
+        Outcome without = replay(false);
+        Outcome with = replay(true);
+        assertThat(without.vmstat().get(VmItem.PSWPIN)).as("the string swaps").isPositive();
+        assertThat(with.vmstat()).isEqualTo(without.vmstat());
+        assertThat(with.counters()).isEqualTo(without.counters());
+        // the hints did read: swap entries' slot words (each in use, so never zero) were summed
+        assertThat(with.prefetchedSum()).isNotZero();
+        assertThat(without.prefetchedSum()).isZero();
+    }
+
+    @Test
+    void aHintForAnExitedProcessNamesIt() {
+        StandaloneMachine machine = Machines.small("4MiB", "1MiB", "");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int pid = mm.spawnAdmitAll("trace");
+        mm.exit(pid);
+        assertThatThrownBy(() -> mm.prefetch(pid, new long[] {0x1000}, 1))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pid " + pid);
+    }
+}

@@ -376,6 +376,7 @@ final class BonwickSlabAllocator extends AbstractSlabAllocator {
                 memory.writeInt(desc + SLAB_DESC + (long) i * BUFCTL, i + 1 < num ? i + 1 : BUFCTL_END);
             }
             memMap.setPrivateData(pfn, desc);
+            memMap.setIndex(pfn, sMem); // page->s_mem: the first object, for the check of every free
             linkTail(FREE, desc);
             freeObjects += num;
             nrSlabs++;
@@ -399,6 +400,7 @@ final class BonwickSlabAllocator extends AbstractSlabAllocator {
 
         @Override
         void freeToSlab(long slab, long objp) {
+            checkObjectStart(memMap.index(slab), objp, num);
             int cpu = machine.currentCpu();
             int a = avail[cpu];
             if (a < limit && !debug) {
@@ -460,13 +462,10 @@ final class BonwickSlabAllocator extends AbstractSlabAllocator {
             }
         }
 
-        /** Debug checks of a free ({@code cache_free_debugcheck}). */
+        /** Debug checks of a free ({@code cache_free_debugcheck}; the slot start is checked on every free). */
         private void freeChecks(long slab, long objp) {
             long desc = memMap.privateData(slab);
             long off = objp - memory.readLong(desc + D_SMEM);
-            if (off < 0 || off % size != 0 || off / size >= num) {
-                throw new SlabError(name, objp, "Invalid object pointer 0x" + Long.toHexString(objp));
-            }
             if (checks && isFree(desc, (int) (off / size), objp)) {
                 throw new SlabError(name, objp, "Object already free" + layout.describeTrack(memory, objp));
             }
@@ -655,6 +654,10 @@ final class BonwickSlabAllocator extends AbstractSlabAllocator {
                         || memMap.privateData(head) != desc) {
                         throw new IllegalStateException(name + ": slab 0x" + Long.toHexString(desc)
                             + " is not the descriptor its page names");
+                    }
+                    if (memMap.index(head) != sMem) {
+                        throw new IllegalStateException(name + ": slab 0x" + Long.toHexString(desc) + ": page->s_mem 0x"
+                            + Long.toHexString(memMap.index(head)) + " but the descriptor's s_mem 0x" + Long.toHexString(sMem));
                     }
                     BitSet freeSet = new BitSet(num);
                     int chain = 0;

@@ -47,6 +47,9 @@ abstract class CacheBase implements KmemCache {
     final dev.mmkit.api.machine.Machine machine;
     final boolean general;
 
+    /** {@code ceil(2^RECIPROCAL_SHIFT / size)}: {@link #checkObjectStart} divides by the slot size with it. */
+    private final long sizeReciprocal;
+
     /** Objects handed out and not yet freed. */
     long inUse;
     /** Pages held in this cache's slabs. */
@@ -64,6 +67,7 @@ abstract class CacheBase implements KmemCache {
         this.ctor = ctor;
         this.layout = layout;
         this.size = layout.size;
+        this.sizeReciprocal = ((1L << RECIPROCAL_SHIFT) + size - 1) / size;
         this.checks = (flags & SlabFlags.SLAB_CONSISTENCY_CHECKS) != 0;
         this.debug = checks || layout.debugBytes();
         this.reclaimable = (flags & SlabFlags.SLAB_RECLAIM_ACCOUNT) != 0;
@@ -124,6 +128,30 @@ abstract class CacheBase implements KmemCache {
             throw new SlabError(name, objp, "Wrong slab cache. " + name + " but object is from " + owner.cacheName(mapping));
         }
         return head;
+    }
+
+    private static final int RECIPROCAL_SHIFT = 40;
+    /** Slot sizes below this divide exactly by the reciprocal (see {@link #checkObjectStart}). */
+    private static final int RECIPROCAL_LIMIT = 1 << 18;
+
+    /**
+     * Refuses {@code objp} unless it starts one of the {@code objects} slots laid out from
+     * {@code firstObject} ({@code check_valid_pointer}): every flavour checks this on every
+     * free, debugging or not, since a pointer into the middle of an object, past the last
+     * one or into the slab's colour or slack would otherwise go on a freelist and later be
+     * handed out overlapping a live object. The slot number is the offset divided by the
+     * slot size, done as Linux's {@code obj_to_index} does, with a multiply by the size's
+     * reciprocal ({@code reciprocal_divide}): with {@code m = ceil(2^40 / size)}, the error of
+     * {@code offset * m >> 40} is below {@code offset / 2^40}, under {@code 2^-18} for any
+     * offset inside a slab of order 10 or less (4 MiB), which leaves the quotient exact for
+     * slot sizes below {@code 2^18}; larger slots divide.
+     */
+    final void checkObjectStart(long firstObject, long objp, int objects) {
+        long offset = objp - firstObject;
+        long index = size < RECIPROCAL_LIMIT ? (offset * sizeReciprocal) >>> RECIPROCAL_SHIFT : offset / size;
+        if (offset < 0 || index >= objects || index * size != offset) {
+            throw new SlabError(name, objp, "Invalid object pointer 0x" + Long.toHexString(objp));
+        }
     }
 
     /** {@code kmem_cache_free}: finds and checks the object's slab, then frees into it. */

@@ -182,6 +182,8 @@ final class SlubAllocator extends AbstractSlabAllocator {
         final long[] cpuSlab;
         /** Per CPU: the lockless freelist ({@code c->freelist}), 0 for empty. */
         final long[] cpuFreelist;
+        /** Objects of each CPU's slab: the free fast path checks a pointer against them without reading the slab's counters. */
+        private final int[] cpuObjects;
         /** The node's partial list ({@code n->partial}). */
         final FrameList partial;
         long nrSlabs;
@@ -206,6 +208,7 @@ final class SlubAllocator extends AbstractSlabAllocator {
             int cpus = owner.machine.nrCpus();
             this.cpuSlab = new long[cpus];
             this.cpuFreelist = new long[cpus];
+            this.cpuObjects = new int[cpus];
             java.util.Arrays.fill(cpuSlab, -1);
             this.partial = new FrameList(owner.links, name + " node 0 partial list");
         }
@@ -278,6 +281,7 @@ final class SlubAllocator extends AbstractSlabAllocator {
             memMap.setIndex(slab, counters(objects(c), objects(c), true));
             cpuSlab[cpu] = slab;
             cpuFreelist[cpu] = freelist;
+            cpuObjects[cpu] = objects(c);
             return freelist;
         }
 
@@ -345,6 +349,7 @@ final class SlubAllocator extends AbstractSlabAllocator {
         void freeToSlab(long slab, long objp) {
             int cpu = machine.currentCpu();
             if (slab == cpuSlab[cpu] && !debug) {
+                checkObjectStart(slab << Page.SHIFT, objp, cpuObjects[cpu]);
                 memory.writeLong(objp + offset, cpuFreelist[cpu]);
                 cpuFreelist[cpu] = objp;
                 inUse--;
@@ -354,6 +359,7 @@ final class SlubAllocator extends AbstractSlabAllocator {
         }
 
         private void freeSlowPath(long slab, long objp, int cpu) {
+            checkObjectStart(slab << Page.SHIFT, objp, objects(memMap.index(slab)));
             if (debug) {
                 freeChecks(slab, objp);
             }
@@ -390,13 +396,8 @@ final class SlubAllocator extends AbstractSlabAllocator {
             }
         }
 
-        /** {@code free_debug_processing}: a slot start, not already free, bytes intact. */
+        /** {@code free_debug_processing}: not already free, bytes intact (the slot start is checked on every free). */
         private void freeChecks(long slab, long objp) {
-            long offsetInSlab = objp - (slab << Page.SHIFT);
-            int n = objects(memMap.index(slab));
-            if (offsetInSlab % size != 0 || offsetInSlab / size >= n) {
-                throw new SlabError(name, objp, "Invalid object pointer 0x" + Long.toHexString(objp));
-            }
             if (checks && onFreelist(slab, objp)) {
                 throw new SlabError(name, objp, "Object already free" + layout.describeTrack(memory, objp));
             }

@@ -264,6 +264,44 @@ class FlavourContractTest {
         slab.verify();
     }
 
+    // SLOB is left out: its blocks have no slots, so any pointer starts a block of the cache's size.
+    @ParameterizedTest
+    @ValueSource(strings = {"slab", "slub"})
+    void aPointerThatStartsNoObjectIsRefusedWithoutDebugging(String flavour) {
+        SlabAllocator slab = Machines.machine(flavour, "slab.merge = false").slab();
+        KmemCache cache = slab.createCache("inode_cache", 100, 0, 0, null);
+        long objp = cache.alloc(Gfp.GFP_KERNEL);
+        long other = cache.alloc(Gfp.GFP_KERNEL);
+        long kmalloced = slab.kmalloc(64, Gfp.GFP_KERNEL);
+        for (long bad : new long[] {objp + 8, objp + 3, objp + cache.slotSize() - 8, Math.max(objp, other) - 16}) {
+            assertThatThrownBy(() -> cache.free(bad))
+                .isInstanceOf(SlabError.class)
+                .hasMessageStartingWith("BUG inode_cache: Invalid object pointer 0x" + Long.toHexString(bad));
+            slab.verify();
+        }
+        assertThatThrownBy(() -> slab.kfree(kmalloced + 16))
+            .isInstanceOf(SlabError.class)
+            .hasMessageStartingWith("BUG kmalloc-64: Invalid object pointer 0x" + Long.toHexString(kmalloced + 16));
+        slab.verify();
+        assertThat(cache.activeObjects()).isEqualTo(2);
+        // nothing refused reached a freelist: new objects overlap neither live one
+        List<Long> live = new ArrayList<>(List.of(objp, other));
+        for (int i = 0; i < 100; i++) {
+            long o = cache.alloc(Gfp.GFP_KERNEL);
+            for (long l : live) {
+                assertThat(o >= l + cache.slotSize() || l >= o + cache.slotSize())
+                    .as("object %x overlaps live object %x", o, l).isTrue();
+            }
+            live.add(o);
+        }
+        for (long l : live) {
+            cache.free(l);
+        }
+        slab.kfree(kmalloced);
+        slab.verify();
+        assertThat(cache.activeObjects()).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"slab", "slub", "slob"})
     void allocationFailsCleanlyWhenMemoryRunsOut(String flavour) {

@@ -131,24 +131,29 @@ abstract class CacheBase implements KmemCache {
     }
 
     private static final int RECIPROCAL_SHIFT = 40;
-    /** Slot sizes below this divide exactly by the reciprocal (see {@link #checkObjectStart}). */
-    private static final int RECIPROCAL_LIMIT = 1 << 18;
+    /** Offsets and slot sizes below 2^22 and 2^18 (product below 2^40) divide exactly by the reciprocal. */
+    private static final int EXACT_OFFSET_BITS = 22;
+    private static final int EXACT_SIZE_BITS = RECIPROCAL_SHIFT - EXACT_OFFSET_BITS;
 
     /**
      * Refuses {@code objp} unless it starts one of the {@code objects} slots laid out from
-     * {@code firstObject} ({@code check_valid_pointer}): every flavour checks this on every
-     * free, debugging or not, since a pointer into the middle of an object, past the last
-     * one or into the slab's colour or slack would otherwise go on a freelist and later be
-     * handed out overlapping a live object. The slot number is the offset divided by the
-     * slot size, done as Linux's {@code obj_to_index} does, with a multiply by the size's
-     * reciprocal ({@code reciprocal_divide}): with {@code m = ceil(2^40 / size)}, the error of
-     * {@code offset * m >> 40} is below {@code offset / 2^40}, under {@code 2^-18} for any
-     * offset inside a slab of order 10 or less (4 MiB), which leaves the quotient exact for
-     * slot sizes below {@code 2^18}; larger slots divide.
+     * {@code firstObject} ({@code check_valid_pointer}). SLAB and SLUB check this on every
+     * free, debugging or not: a pointer into the middle of an object, past the last one or
+     * into the slab's colour or slack would otherwise go on a freelist and later be handed
+     * out overlapping a live object.
+     *
+     * <p>The slot number is the offset divided by the slot size, done as Linux's
+     * {@code obj_to_index} does, by a multiply with the size's reciprocal
+     * ({@code reciprocal_divide}): with {@code m = ceil(2^40 / size)},
+     * {@code offset * m >> 40} exceeds {@code offset / size} by less than
+     * {@code offset / 2^40}, which leaves the quotient exact while {@code offset * size < 2^40}:
+     * always for slots under 256 KiB in slabs under 4 MiB. Anything larger divides.
      */
     final void checkObjectStart(long firstObject, long objp, int objects) {
         long offset = objp - firstObject;
-        long index = size < RECIPROCAL_LIMIT ? (offset * sizeReciprocal) >>> RECIPROCAL_SHIFT : offset / size;
+        long index = ((offset >>> EXACT_OFFSET_BITS) | (size >>> EXACT_SIZE_BITS)) == 0
+            ? (offset * sizeReciprocal) >>> RECIPROCAL_SHIFT
+            : offset / size;
         if (offset < 0 || index >= objects || index * size != offset) {
             throw new SlabError(name, objp, "Invalid object pointer 0x" + Long.toHexString(objp));
         }

@@ -302,6 +302,35 @@ class FlavourContractTest {
         assertThat(cache.activeObjects()).isZero();
     }
 
+    // Slot sizes on both sides of the reciprocal division's limit (256 KiB), every object of two slabs.
+    @ParameterizedTest
+    @ValueSource(strings = {"slab", "slub"})
+    void everyObjectStartIsAcceptedAndNothingBetween(String flavour) {
+        for (int objectSize : new int[] {8, 24, 100, 1000, 4000, 70_000, 300_000}) {
+            SlabAllocator slab = Machines.machine(flavour, "slab.merge = false").slab();
+            KmemCache cache = slab.createCache("size-" + objectSize, objectSize, 0, 0, null);
+            int n = 2 * cache.objectsPerSlab();
+            long[] objects = new long[n];
+            for (int i = 0; i < n; i++) {
+                objects[i] = cache.alloc(Gfp.GFP_KERNEL);
+                assertThat(objects[i]).as("object %d of %d-byte slots", i, objectSize).isPositive();
+            }
+            for (int i = 0; i < n; i++) {
+                long objp = objects[i];
+                int slot = cache.slotSize();
+                for (long bad : new long[] {objp + 1, objp + slot / 2, objp + slot - 8, objp + slot - 1}) {
+                    if (bad != objp && bad != objp + slot) {
+                        assertThatThrownBy(() -> cache.free(bad))
+                            .isInstanceOf(SlabError.class).hasMessageContaining("Invalid object pointer 0x" + Long.toHexString(bad));
+                    }
+                }
+                cache.free(objp);
+            }
+            slab.verify();
+            assertThat(cache.activeObjects()).isZero();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"slab", "slub", "slob"})
     void allocationFailsCleanlyWhenMemoryRunsOut(String flavour) {

@@ -46,9 +46,9 @@ public interface Kernel {
      * records). The implementation may read ahead the host memory those references will
      * need (their page-table entries, the swap slots those name), so that the host fetches
      * those cache lines together rather than one at a time when each reference waits for
-     * them. It changes nothing the simulation sees: no counter, no bit, no virtual time,
-     * no translation cached; a replay gives the same results with or without it. The
-     * default does nothing.
+     * them. It changes nothing the simulation sees: no counter, no bit, no TLB entry, no
+     * virtual time; a replay gives the same results with or without it. The default does
+     * nothing.
      *
      * @throws IllegalArgumentException when {@code pid} names no live process
      */

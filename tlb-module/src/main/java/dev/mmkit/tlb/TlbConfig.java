@@ -105,6 +105,9 @@ final class TlbConfig {
             if (name.isEmpty() || name.contains(".")) {
                 problem(b, "name", "[" + name + "] (expected: a non-empty name without dots; counters are named level.counter)");
             }
+            if (name.equals("total")) {
+                problem(b, "name", "[total] (expected: another name; the hierarchy's own counters are total.hits and total.misses)");
+            }
             if (byName.put(name, b) != null) {
                 problem(b, "name", "level " + name + " is defined twice");
             }

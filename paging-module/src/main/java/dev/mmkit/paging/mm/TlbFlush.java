@@ -73,13 +73,28 @@ final class TlbFlush {
         }
     }
 
+    /**
+     * {@code flush_tlb_mm} on every CPU: this CPU flushes the ASID itself, every other CPU's
+     * TLB receives the flush by IPI (counted as sent and received, as for one page).
+     */
     void flushAsid(int pid) {
-        for (Tlb tlb : k.tlbs) {
+        int self = machine.currentCpu();
+        boolean remote = false;
+        Tlb[] tlbs = k.tlbs;
+        for (int cpu = 0; cpu < tlbs.length; cpu++) {
+            Tlb tlb = tlbs[cpu];
             if (tlb != null) {
                 tlb.invalidateAsid(pid);
+                if (cpu != self) {
+                    vmstat.inc(VmItem.NR_TLB_REMOTE_FLUSH_RECEIVED);
+                    remote = true;
+                }
             }
         }
         vmstat.inc(VmItem.NR_TLB_LOCAL_FLUSH_ALL);
+        if (remote) {
+            vmstat.inc(VmItem.NR_TLB_REMOTE_FLUSH);
+        }
     }
 
     void flushAsidOf(Mm mm) {

@@ -61,6 +61,14 @@ abstract class AbstractTlb implements Tlb {
     }
 
     private void evicted(long tag, long pte) {
+        // Only the last copy to leave is reported: a copy may remain in a level that is not
+        // the next one (a slice's entry that L1d dropped is still in L2), or above (L2 drops
+        // an entry that L1d still holds); that copy takes the bits and reports them when it leaves.
+        for (TlbLevel level : levels) {
+            if (level.absorbBits(tag, pte)) {
+                return;
+            }
+        }
         int asid = TlbEntry.isGlobal(tag) ? asids.current() : asids.owner(TlbEntry.asid(tag));
         listener.evicted(TlbEntry.vaddr(tag), asid, pte);
     }

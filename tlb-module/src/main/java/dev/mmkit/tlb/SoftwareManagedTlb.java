@@ -77,8 +77,8 @@ final class SoftwareManagedTlb extends AbstractTlb implements SoftwareTlb {
             throw new IllegalArgumentException("index: " + index + " (expected: 0-" + (size() - 1) + ")");
         }
         int size = HardwareWalkedTlb.sizeClass(pageShift);
-        int existing = level.probe(vaddr, currentHw);
-        if (existing >= 0 && existing != index) {
+        int existing = level.otherMatch(vaddr, currentHw, index); // every match, not only probe's first
+        if (existing >= 0) {
             throw new IllegalStateException("tlbwi: vaddr " + Page.hex(vaddr) + ": already cached at index " + existing
                 + " (writing it at index " + index + " would make two entries match, which shuts a MIPS TLB down)");
         }

@@ -36,7 +36,8 @@ import java.util.random.RandomGenerator;
  *       victim is evicted (counted) and refilled.</li>
  *   <li>[leave(slot)]: every entry that goes (evicted, invalidated, flushed) passes here.
  *       When bits are written back, its A and D go to the next level's copy of the same
- *       entry if there is one, else to the listener.</li>
+ *       entry if there is one, else to any other level's copy (only the last copy to
+ *       leave the TLB is reported), else to the listener.</li>
  * </ul>
  */
 abstract class TlbLevel {
@@ -157,6 +158,30 @@ abstract class TlbLevel {
                 long page = TlbEntry.pageNumber(vaddr, size);
                 slot = find(setOf(page), asid < 0 ? TlbEntry.NO_KEY : TlbEntry.key(page, asid, size), TlbEntry.globalKey(page, size));
                 if (slot >= 0) {
+                    return slot;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A slot other than {@code except} holding an entry that translates {@code vaddr} for
+     * {@code asid} (its own or a global one, of any size), or −1. {@link #probe} stops at
+     * the first match; this sees every one, for {@code tlbwi}'s check that no two entries
+     * match an address.
+     */
+    final int otherMatch(long vaddr, int asid, int except) {
+        for (int size = 0; size < TlbEntry.NR_SIZES; size++) {
+            if (nrBySize[size] == 0) {
+                continue;
+            }
+            long page = TlbEntry.pageNumber(vaddr, size);
+            long key = TlbEntry.key(page, asid, size);
+            long globalKey = TlbEntry.globalKey(page, size);
+            int base = setOf(page) * ways;
+            for (int slot = base; slot < base + ways; slot++) {
+                if (slot != except && (tag[slot] == key || tag[slot] == globalKey)) {
                     return slot;
                 }
             }
@@ -346,7 +371,7 @@ abstract class TlbLevel {
         }
     }
 
-    /** The bits of a departed entry go to the next level's copy, or to the machine. */
+    /** The bits of a departed entry go to the next level's copy, or (through the TLB's sink) to another level's copy or the machine. */
     private void writeBack(long tag, long bits) {
         if (next == null || !next.absorbBits(tag, bits)) {
             writeback.evicted(tag, bits);

@@ -5,8 +5,10 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.page.Watermark;
 import dev.mmkit.api.page.Zone;
+import dev.mmkit.api.page.ZoneType;
 import dev.mmkit.api.reclaim.ReclaimDaemon;
 import dev.mmkit.api.reclaim.Vmscan;
+import java.util.List;
 
 /**
  * kswapd, the background reclaimer, and direct reclaim ({@code try_to_free_pages}).
@@ -17,8 +19,16 @@ import dev.mmkit.api.reclaim.Vmscan;
  * with no delay (it runs when the clock next advances, never inside the allocation), and
  * further wakeups before it runs are absorbed. A run ({@code balance_pgdat}) counts
  * {@code pageoutrun} and reclaims {@code batch} pages at a time (SWAP_CLUSTER_MAX) with
- * {@link Vmscan#shrinkNode} as kswapd, until every zone is at or above its high watermark
- * or a pass frees nothing. Each pass also shrinks the slab caches ({@code shrink_node}
+ * {@link Vmscan#shrinkNode} as kswapd, until every zone is balanced: above its high watermark
+ * for the largest order woken for, by the allocator's own test ({@code zone_balanced}:
+ * {@link Zone#watermarkOk}, {@code free - 2^order + 1 > high}), the order dropping to 0 once
+ * twice the allocation has been reclaimed ({@code compact_gap}), as Linux does,
+ * or a pass frees nothing in the zones still below it. Reclaim takes the replacement
+ * policy's victims wherever they are, so a zone that reclaim cannot help (its pages are
+ * the kernel's: page tables, slab, pages allocated directly) would otherwise make kswapd
+ * evict every page of the other zones; Linux's {@code balance_pgdat} leaves such a zone
+ * alone too (4.5: {@code zone_reclaimable}; since 4.8 one balanced eligible zone is enough).
+ * Each pass also shrinks the slab caches ({@code shrink_node}
  * calls {@code shrink_slab}: slabs_scanned). A wakeup that finds every zone already above
  * high counts {@code kswapd_high_wmark_hit_quickly}; one that comes within {@code HZ/10}
  * (100 ms of virtual time) of the end of the previous run counts
@@ -36,8 +46,11 @@ import dev.mmkit.api.reclaim.Vmscan;
  * reclaim {@code batch << order} pages as the allocating task (honouring the caller's
  * {@code __GFP_IO}/{@code __GFP_FS}) and shrink the slab caches; when neither frees
  * anything, the OOM killer ({@link Vmscan#outOfMemory}) is the last resort, and the pages
- * it freed count as reclaimed. As in Linux, an allocation without {@code __GFP_FS} never
- * calls the OOM killer: its reclaim was limited, not hopeless.
+ * it freed count as reclaimed. As in Linux ({@code __alloc_pages_may_oom}), an allocation
+ * without {@code __GFP_FS} never calls the OOM killer: its reclaim was limited, not
+ * hopeless; nor does one with {@code __GFP_NORETRY} (it fails instead), one of an order
+ * above {@code PAGE_ALLOC_COSTLY_ORDER} (killing will not make a large block), or one that
+ * may only use ZONE_DMA (no task is killed for lowmem), unless it is {@code __GFP_NOFAIL}.
  */
 final class Kswapd implements ReclaimDaemon {
     static final long NAP_NANOS = 100_000_000L;
@@ -46,6 +59,8 @@ final class Kswapd implements ReclaimDaemon {
     private final int batch;
     private final boolean oomKiller;
     private boolean scheduled;
+    /** {@code kswapd_order}: the largest order woken for since the last run. */
+    private int order;
     private long lastRunEnd = Long.MIN_VALUE / 2;
     private long runs;
     private long periodicRuns;
@@ -61,7 +76,7 @@ final class Kswapd implements ReclaimDaemon {
 
     /** The periodic timer: a run when a zone is below high and none is pending. */
     private void periodic() {
-        if (scheduled || allAboveHigh()) {
+        if (scheduled || allAboveHigh(0)) {
             return;
         }
         periodicRuns++;
@@ -75,9 +90,10 @@ final class Kswapd implements ReclaimDaemon {
     @Override
     public void wakeup(Zone zone, int order) {
         if (scheduled) {
+            this.order = Math.max(this.order, order);
             return;
         }
-        if (allAboveHigh()) {
+        if (allAboveHigh(order)) {
             machine.vmstat().inc(VmItem.KSWAPD_HIGH_WMARK_HIT_QUICKLY);
             return;
         }
@@ -85,12 +101,14 @@ final class Kswapd implements ReclaimDaemon {
             machine.vmstat().inc(VmItem.KSWAPD_LOW_WMARK_HIT_QUICKLY);
         }
         scheduled = true;
+        this.order = Math.max(this.order, order);
         machine.clock().schedule("kswapd", 0, this::balance);
     }
 
-    private boolean allAboveHigh() {
+    /** Every zone with pages is balanced for {@code order} ({@code zone_balanced}). */
+    private boolean allAboveHigh(int order) {
         for (Zone z : machine.pageAllocator().zones()) {
-            if (z.managedPages() > 0 && z.freePages() < z.watermark(Watermark.HIGH)) {
+            if (z.managedPages() > 0 && !z.watermarkOk(order, Watermark.HIGH)) {
                 return false;
             }
         }
@@ -100,17 +118,41 @@ final class Kswapd implements ReclaimDaemon {
     /** {@code balance_pgdat}: reclaims until every zone is balanced at high. */
     void balance() {
         scheduled = false;
+        int order = this.order;
+        this.order = 0;
         runs++;
         machine.vmstat().inc(VmItem.PAGEOUTRUN);
         Vmscan vmscan = vmscan();
-        while (!allAboveHigh()) {
+        List<? extends Zone> zones = machine.pageAllocator().zones();
+        long[] before = new long[zones.size()];
+        long reclaimed = 0;
+        while (!allAboveHigh(order)) {
+            for (int i = 0; i < before.length; i++) {
+                Zone z = zones.get(i);
+                before[i] = z.watermarkOk(order, Watermark.HIGH) ? -1 : z.freePages() + z.perCpuPages();
+            }
             long freed = vmscan.shrinkNode(batch, Gfp.GFP_KERNEL, true);
             freed += vmscan.shrinkSlab(Gfp.GFP_KERNEL);
-            if (freed == 0) {
+            if (freed == 0 || !helped(zones, before)) {
                 break;
+            }
+            reclaimed += freed;
+            if (order > 0 && reclaimed >= 2L << order) {
+                order = 0; // compact_gap: fragmentation is compaction's business, not reclaim's
             }
         }
         lastRunEnd = machine.clock().now();
+    }
+
+    /** Whether the pass gave a page back to a zone that was below high before it ({@code before[i] >= 0}). */
+    private static boolean helped(List<? extends Zone> zones, long[] before) {
+        for (int i = 0; i < before.length; i++) {
+            Zone z = zones.get(i);
+            if (before[i] >= 0 && z.freePages() + z.perCpuPages() > before[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -119,13 +161,27 @@ final class Kswapd implements ReclaimDaemon {
         Vmscan vmscan = vmscan();
         long reclaimed = vmscan.shrinkNode((long) batch << order, gfp, false);
         reclaimed += vmscan.shrinkSlab(gfp);
-        if (reclaimed == 0 && oomKiller && Gfp.allowsBlocking(gfp) && Gfp.mayFs(gfp)) {
+        if (reclaimed == 0 && oomKiller && mayOom(gfp, order)) {
             long before = freePages();
             if (vmscan.outOfMemory(gfp, order)) {
                 reclaimed = Math.max(1, freePages() - before);
             }
         }
         return reclaimed;
+    }
+
+    /** {@code PAGE_ALLOC_COSTLY_ORDER}. */
+    static final int PAGE_ALLOC_COSTLY_ORDER = 3;
+
+    /** Whether an allocation whose reclaim freed nothing may call the OOM killer ({@code __alloc_pages_may_oom}). */
+    private static boolean mayOom(int gfp, int order) {
+        if (!Gfp.allowsBlocking(gfp) || !Gfp.mayFs(gfp) || (gfp & Gfp.__GFP_NORETRY) != 0) {
+            return false;
+        }
+        if ((gfp & Gfp.__GFP_NOFAIL) != 0) {
+            return true;
+        }
+        return order <= PAGE_ALLOC_COSTLY_ORDER && Gfp.zone(gfp) != ZoneType.DMA;
     }
 
     private long freePages() {

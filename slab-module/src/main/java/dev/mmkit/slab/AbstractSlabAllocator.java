@@ -97,8 +97,16 @@ abstract class AbstractSlabAllocator implements SlabAllocator {
         general = new CacheBase[KmallocSizes.COUNT];
         for (int i = 0; i < KmallocSizes.COUNT; i++) {
             String name = KmallocSizes.name(i);
-            general[i] = register(newCache(nextId, name, KmallocSizes.SIZES[i], SlotLayout.WORD,
-                config.debugs(name), null, true));
+            CacheBase cache;
+            try {
+                cache = newCache(nextId, name, KmallocSizes.SIZES[i], SlotLayout.WORD, config.debugs(name), null, true);
+            } catch (IllegalArgumentException e) {
+                // A slab of this size needs a block larger than the page allocator's largest
+                // (a small max-order): as Linux bounds KMALLOC_SHIFT_HIGH by MAX_ORDER, there is
+                // no general cache from here on, and kmalloc of these sizes goes to kmalloc_large.
+                break;
+            }
+            general[i] = register(cache);
         }
     }
 
@@ -235,7 +243,10 @@ abstract class AbstractSlabAllocator implements SlabAllocator {
     public long kmalloc(long size, int gfp) {
         CacheBase[] g = general;
         if (size >= 1 && size <= KmallocSizes.MAX_SIZE && g != null && (gfp & DMA_BITS) == 0) {
-            return g[KmallocSizes.index(size)].alloc(gfp);
+            CacheBase cache = g[KmallocSizes.index(size)];
+            if (cache != null) {
+                return cache.alloc(gfp);
+            }
         }
         return kmallocSlow(size, gfp);
     }
@@ -247,7 +258,7 @@ abstract class AbstractSlabAllocator implements SlabAllocator {
             throw new IllegalArgumentException("size: " + size + " (expected: at least 1)");
         }
         boot();
-        if (size > KmallocSizes.MAX_SIZE) {
+        if (size > KmallocSizes.MAX_SIZE || general[KmallocSizes.index(size)] == null) {
             return kmallocLarge(size, gfp);
         }
         int index = KmallocSizes.index(size);

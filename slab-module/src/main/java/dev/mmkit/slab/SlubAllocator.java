@@ -147,20 +147,22 @@ final class SlubAllocator extends AbstractSlabAllocator {
 
     /** {@code calculate_order}; -1 when no order below {@code maxOrder} holds one object. */
     static int calculateOrder(int size, int nrCpus, int maxOrder) {
+        // slub_max_order is at most the page allocator's largest order (Linux: min(slub_max_order, MAX_ORDER))
+        int slubMaxOrder = Math.min(SLUB_MAX_ORDER, maxOrder - 1);
         int minObjects = 4 * (fls(nrCpus) + 1);
-        int maxObjects = orderObjects(SLUB_MAX_ORDER, size);
+        int maxObjects = orderObjects(slubMaxOrder, size);
         minObjects = Math.min(minObjects, maxObjects);
         while (minObjects > 1) {
             for (int fraction = 16; fraction >= 4; fraction /= 2) {
-                int order = calcSlabOrder(size, minObjects, SLUB_MAX_ORDER, fraction);
-                if (order <= SLUB_MAX_ORDER) {
+                int order = calcSlabOrder(size, minObjects, slubMaxOrder, fraction);
+                if (order <= slubMaxOrder) {
                     return order;
                 }
             }
             minObjects--;
         }
-        int order = calcSlabOrder(size, 1, SLUB_MAX_ORDER, 1);
-        if (order <= SLUB_MAX_ORDER) {
+        int order = calcSlabOrder(size, 1, slubMaxOrder, 1);
+        if (order <= slubMaxOrder) {
             return order;
         }
         order = calcSlabOrder(size, 1, maxOrder, 1);

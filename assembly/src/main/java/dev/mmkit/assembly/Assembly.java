@@ -428,6 +428,20 @@ public final class Assembly implements AutoCloseable {
                     }
                 } catch (ConfigurationException e) {
                     later.addAll(e);
+                } catch (ConfigException e) {
+                    // a block of the wrong structure (mmkit.machine = 5), which the type check has reported
+                    if (typeProblems.isEmpty()) {
+                        later.add(e.getMessage());
+                    }
+                }
+                if (machine != null) {
+                    try {
+                        // The zones (mmkit.machine.zones) are read by the page allocator only: create it
+                        // now, so that a bad layout is reported with every other problem.
+                        machine.pageAllocator();
+                    } catch (ConfigurationException e) {
+                        later.addAll(e);
+                    }
                 }
                 phases.mark("wiring");
                 for (Map.Entry<Slot, ImplementationProvider> e : providers.entrySet()) {
@@ -530,10 +544,23 @@ public final class Assembly implements AutoCloseable {
             try {
                 name = config.getString(slot.implPath());
             } catch (ConfigException.Missing e) {
-                problems.add("mmkit: " + slot.implPath() + ": missing (the assembly's reference.conf declares it)");
+                if (e instanceof ConfigException.Null) {
+                    problems.add(e.origin(), slot.implPath(),
+                        "null (expected: the name of a " + slot.displayName() + ")");
+                } else {
+                    problems.add("mmkit: " + slot.implPath() + ": missing (the assembly's reference.conf declares it)");
+                }
+                continue;
+            } catch (ConfigException.WrongType e) {
+                // The type check lets any value stand for a string (Typesafe's checkValid): a list or
+                // an object here is reported now. A wrong structure above it was reported by the check.
+                if (isValueOfWrongType(config, slot.implPath())) {
+                    problems.add(config.getValue(slot.implPath()).origin(), slot.implPath(), "wrong type: expected string, got "
+                        + config.getValue(slot.implPath()).valueType().name().toLowerCase(java.util.Locale.ROOT));
+                }
                 continue;
             } catch (ConfigException e) {
-                continue; // a wrong type, already reported by the type check
+                continue; // already reported by the type check
             }
             if (slot.optional() && name.equals(Slot.NONE)) {
                 continue;
@@ -559,6 +586,15 @@ public final class Assembly implements AutoCloseable {
             }
         }
         return chosen;
+    }
+
+    /** Whether {@code path} holds a value (not a structure above it that is of the wrong type). */
+    private static boolean isValueOfWrongType(Config config, String path) {
+        try {
+            return config.hasPath(path);
+        } catch (ConfigException e) {
+            return false;
+        }
     }
 
     private static void validate(Slot slot, Implementation implementation, ImplementationProvider provider, Config config,

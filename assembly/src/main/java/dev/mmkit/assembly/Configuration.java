@@ -3,6 +3,7 @@ package dev.mmkit.assembly;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigParseOptions;
@@ -109,7 +110,10 @@ final class Configuration {
                 parsed = com.typesafe.config.ConfigValueFactory.fromAnyRef(value);
             }
         }
-        parsed = parsed.withOrigin(ConfigOriginFactory.newSimple(origin));
+        // Every value inside a list or an object too comes from this --set (not "String: 1").
+        parsed = parsed.valueType() == ConfigValueType.OBJECT || parsed.valueType() == ConfigValueType.LIST
+            ? com.typesafe.config.ConfigValueFactory.fromAnyRef(parsed.unwrapped(), origin)
+            : parsed.withOrigin(ConfigOriginFactory.newSimple(origin));
         return ConfigFactory.empty().withValue(path, parsed);
     }
 
@@ -201,9 +205,43 @@ final class Configuration {
                 problems.add(entry.getValue().origin(), path, "unknown key" + suggestion(reference, at, entry.getKey()));
                 continue;
             }
+            if (!reference.hasPath(path)) {
+                continue; // declared null: any value (watermarks.Normal)
+            }
             ConfigValue declared = reference.getValue(path);
             if (entry.getValue() instanceof ConfigObject child && declared.valueType() == ConfigValueType.OBJECT) {
                 walk(child, keys, reference, problems);
+            } else if (entry.getValue() instanceof ConfigList list && declared instanceof ConfigList declaredList) {
+                walkElements(list, path, declaredList, problems);
+            }
+        }
+    }
+
+    /**
+     * The objects of a list ({@code zones}, {@code tlb.levels}) against the keys that the
+     * reference's elements use; a reference list without objects declares no keys.
+     */
+    private static void walkElements(ConfigList list, String path, ConfigList declared, Problems problems) {
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (ConfigValue element : declared) {
+            if (element instanceof ConfigObject object) {
+                known.addAll(object.keySet());
+            }
+        }
+        if (known.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof ConfigObject element)) {
+                continue;
+            }
+            for (Map.Entry<String, ConfigValue> entry : element.entrySet()) {
+                if (known.contains(entry.getKey())) {
+                    continue;
+                }
+                String best = closest(known, entry.getKey());
+                problems.add(entry.getValue().origin(), path + "[" + i + "]." + ConfigUtil.quoteString(entry.getKey()).replace("\"", ""),
+                    "unknown key" + (best != null ? " (did you mean " + best + "?)" : ""));
             }
         }
     }
@@ -213,18 +251,24 @@ final class Configuration {
         if (!reference.hasPath(parent)) {
             return "";
         }
+        String best = closest(reference.getObject(parent).keySet(), key);
+        return best != null
+            ? " (did you mean " + ConfigUtil.joinPath(parentKeys) + "." + ConfigUtil.quoteString(best).replace("\"", "") + "?)"
+            : "";
+    }
+
+    /** The candidate nearest to {@code key}, if it is near enough to be a typo of it; else null. */
+    private static String closest(java.util.Collection<String> candidates, String key) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : reference.getObject(parent).keySet()) {
+        for (String candidate : candidates) {
             int d = distance(key, candidate);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = candidate;
             }
         }
-        return best != null && bestDistance <= Math.max(2, key.length() / 3)
-            ? " (did you mean " + ConfigUtil.joinPath(parentKeys) + "." + ConfigUtil.quoteString(best).replace("\"", "") + "?)"
-            : "";
+        return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
     }
 
     /** Damerau–Levenshtein (optimal string alignment) distance: a swap of two letters is one edit. */

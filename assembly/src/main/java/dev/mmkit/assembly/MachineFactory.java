@@ -110,7 +110,7 @@ final class MachineFactory {
     private dev.mmkit.api.backing.BackingStore openStore(Machine m, Path path) throws IOException {
         try {
             return backing.open(settings(m, Slot.BACKING), m, path);
-        } catch (IOException e) {
+        } catch (IOException | dev.mmkit.api.machine.ConfigurationException e) {
             throw e;
         } catch (RuntimeException | LinkageError | AssertionError e) {
             throw failure(Slot.BACKING, "open " + path, e);
@@ -125,8 +125,8 @@ final class MachineFactory {
         T created;
         try {
             created = creation.get();
-        } catch (AssemblyException e) {
-            throw e;
+        } catch (AssemblyException | dev.mmkit.api.machine.ConfigurationException e) {
+            throw e; // a bad setting read at create is a configuration error, not a failure of the bundle
         } catch (RuntimeException | LinkageError | AssertionError e) {
             throw failure(slot, "create", e);
         }

@@ -139,16 +139,25 @@ public final class ConfigSettings implements Settings {
     private <T> T get(String key, Function<String, T> getter) {
         try {
             return getter.apply(key);
+        } catch (ConfigException.Null e) {
+            Problems one = new Problems();
+            one.add(e.origin(), path + "." + key, "null (expected: a value; leave the key out for its default)");
+            throw new ConfigurationException(one.list());
         } catch (ConfigException.Missing e) {
             Problems one = new Problems();
-            one.add(null, path + "." + key, "missing (no default in any reference.conf)");
+            // the block that lacks it (a zone of the user's list, a watermarks entry) names the file and line
+            one.add(block.origin().filename() != null || block.origin().lineNumber() >= 0 ? block.origin() : null,
+                path + "." + key, "missing (no default in any reference.conf)");
             throw new ConfigurationException(one.list());
         } catch (ConfigException.WrongType e) {
             throw problem(key, wrongType(e.getMessage(), key));
         } catch (ConfigException.BadValue e) {
+            // "origin: Invalid value at 'size': Attempt to construct memory size with negative number: -4096"
             String message = e.getMessage();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Invalid value at '[^']*': (.*)$",
+                java.util.regex.Pattern.DOTALL).matcher(message);
             int cut = message.lastIndexOf(": ");
-            throw problem(key, cut >= 0 ? message.substring(cut + 2) : message);
+            throw problem(key, m.find() ? m.group(1) : cut >= 0 ? message.substring(cut + 2) : message);
         }
     }
 

@@ -20,6 +20,7 @@ public final class KswapdProvider implements ReclaimDaemonProvider {
         if (interval < 0) {
             settings.reportProblem("interval", interval + "ns (expected: 0 for none, or a positive duration)");
         }
+        settings.getBoolean("oom-killer");
     }
 
     @Override

@@ -249,12 +249,16 @@ final class Processes {
                 break;
             }
         }
+        // dup_mmap flushes the parent's TLB whether or not the copy succeeded: the PTEs it
+        // copied before failing were write-protected all the same
+        if (parent.alive) {
+            k.tlbFlush.flushAsid(parent.pid);
+        }
         if (!parent.alive || !child.alive) {
             child.mm = null;
             destroyMm(mm);
             return null;
         }
-        k.tlbFlush.flushAsid(parent.pid);
         return mm;
     }
 

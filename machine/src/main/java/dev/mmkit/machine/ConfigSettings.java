@@ -55,12 +55,32 @@ public final class ConfigSettings implements Settings {
 
     @Override
     public int getInt(String key) {
-        return get(key, block::getInt);
+        return get(key, k -> {
+            checkWhole(k, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            return block.getInt(k);
+        });
     }
 
     @Override
     public long getLong(String key) {
-        return get(key, block::getLong);
+        return get(key, k -> {
+            checkWhole(k, Long.MIN_VALUE, Long.MAX_VALUE);
+            return block.getLong(k);
+        });
+    }
+
+    /**
+     * Refuses a number with a fraction or out of range where a whole one is read: Typesafe
+     * would truncate {@code 1.5} to 1 and clamp {@code 1e30}, a silent change of what was written.
+     */
+    private void checkWhole(String key, long min, long max) {
+        if (block.hasPath(key) && block.getValue(key).unwrapped() instanceof Number n
+            && !(n instanceof Integer || n instanceof Long)) {
+            double d = n.doubleValue();
+            if (d != Math.rint(d) || d < min || d > max) {
+                throw problem(key, block.getValue(key).render() + " (expected: a whole number from " + min + " to " + max + ")");
+            }
+        }
     }
 
     @Override

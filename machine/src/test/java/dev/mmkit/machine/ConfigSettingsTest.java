@@ -40,6 +40,16 @@ class ConfigSettingsTest {
     }
 
     @Test
+    void aNumberWithAFractionOrOutOfRangeIsRefusedWhereAWholeOneIsRead() throws IOException {
+        ConfigSettings settings = machine("mmkit.machine {", "  cpus = 1.5", "  seed = 1e30", "  memory.size = 2.0", "}");
+        assertThatThrownBy(() -> settings.getInt("cpus"))
+            .hasMessage(file + ": 2: mmkit.machine.cpus: 1.5 (expected: a whole number from -2147483648 to 2147483647)");
+        assertThatThrownBy(() -> settings.getLong("seed"))
+            .hasMessage(file + ": 3: mmkit.machine.seed: 1.0E30 (expected: a whole number from -9223372036854775808 to 9223372036854775807)");
+        assertThat(settings.getBlock("memory").getLong("size")).as("a whole number written with a fraction").isEqualTo(2);
+    }
+
+    @Test
     void aBadSizeNamesFileLineAndPath() throws IOException {
         ConfigSettings settings = machine("mmkit.machine.memory {", "  size = banana", "}");
         Settings memory = settings.getBlock("memory");

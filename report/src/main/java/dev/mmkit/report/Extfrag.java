@@ -79,7 +79,9 @@ final class Extfrag {
         zones.forEach((name, z) -> {
             s.append(String.format(Locale.ROOT, "Node %d, zone %8s ", 0, name));
             for (int index : z.extfrag()) {
-                s.append(String.format(Locale.ROOT, "%2d.%03d ", index / 1000, Math.abs(index % 1000)));
+                // As the kernel: a negative index other than -1000 (one large-ish free block, say -500)
+                // prints its sign in the fraction (" 0.-500"), not as a positive " 0.500".
+                s.append(String.format(Locale.ROOT, "%2d.%03d ", index / 1000, index % 1000));
             }
             s.append('\n');
         });

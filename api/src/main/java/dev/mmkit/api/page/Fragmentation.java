@@ -14,7 +14,9 @@ package dev.mmkit.api.page;
  * {@code __fragmentation_index}: for a request that fails, whether the cause is lack of
  * memory (towards 0) or fragmentation (towards 1000): {@code 1000 − (1000 + 1000·free/2^order)
  * / blocks}, where blocks counts free blocks of every order; −1000 when a block of the
- * order is free (the request would succeed), 0 when nothing is free.
+ * order is free (the request would succeed), 0 when nothing is free. As in the kernel, the
+ * value can fall below 0 when few blocks hold much memory (one free order-0 page, order 1:
+ * 1000 − 1500 / 1 = −500).
  *
  * <p>[1] M. Gorman, A. Whitcroft, "The What, The Why and the Where To of Anti-Fragmentation", OLS 2006.
  */
@@ -39,7 +41,7 @@ public final class Fragmentation {
         return (int) ((free - suitable) * 1000 / free);
     }
 
-    /** External fragmentation index for {@code order}, in thousandths (−1000, or 0–1000). */
+    /** External fragmentation index for {@code order}, in thousandths (−1000, or at most 1000, negative when few blocks hold much memory). */
     public static int extfragIndex(Zone zone, int maxOrder, int order) {
         long free = 0;
         long blocks = 0;

@@ -51,7 +51,9 @@ public final class AllocatorSettings {
         if (lazyCoalescePeriodNanos < 0) {
             report(s, "lazy-coalesce-period", lazyCoalescePeriodNanos + "ns (expected: 0 or more)");
         }
-        minFreeKbytes = autoOrNumber(s, "min-free-kbytes", Long.MAX_VALUE);
+        // Linux's min_free_kbytes is an int (sysctl range 0..INT_MAX); larger values would also
+        // overflow pages_min * managed in __setup_per_zone_wmarks.
+        minFreeKbytes = autoOrNumber(s, "min-free-kbytes", Integer.MAX_VALUE);
         Settings marks = s.getBlock("watermarks");
         for (ZoneType type : ZoneType.values()) {
             String key = type.linuxName();
@@ -74,6 +76,10 @@ public final class AllocatorSettings {
             report(pcp, "batch", "0 (expected: auto or 1 or more)");
         }
         pcpHigh = (int) autoOrNumber(pcp, "high", Integer.MAX_VALUE);
+        if (pcpHigh < 0 && pcpBatch > Integer.MAX_VALUE / 6) {
+            // high = auto is 6 * batch, an int
+            report(pcp, "batch", pcpBatch + " (expected: at most " + Integer.MAX_VALUE / 6 + " while high = auto, 6 * batch)");
+        }
         if (pcpHigh > 0 && pcpBatch > 0 && pcpHigh < pcpBatch) {
             report(pcp, "high", pcpHigh + " (expected: 0, auto, or at least batch = " + pcpBatch + ")");
         }

@@ -82,9 +82,9 @@ import java.util.Map;
  * ({@code NR_FREE_PAGES} excludes them, as in Linux), so popping one changes no zone count:
  * {@link #rmqueueFast} is the whole order-0 allocation once the caller has checked the
  * zone's watermark, and only an empty list takes the general path.
- * Defaults follow Linux 4.5's {@code zone_batchsize}: batch = managed/1024 capped at 1 MiB
- * of pages, divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1};
- * high = 6 * batch. {@code pcp.high = 0} turns the lists off.
+ * Defaults follow the recent kernels' {@code zone_batchsize}: batch = managed/1024 capped
+ * at 1 MiB of pages (4.x capped it at 512 KiB, so large zones had batch 31, not 63),
+ * divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1}; high = 6 * batch. {@code pcp.high = 0} turns the lists off.
  *
  * <h2>Threads</h2>
  * None meet here: the machine calls the allocator from its one thread, and the coalescing

@@ -240,7 +240,16 @@ final class FileAddressSpace implements AddressSpace {
             long index = p >>> Page.SHIFT;
             int in = (int) (p & Page.OFFSET_MASK);
             int chunk = (int) Math.min(n - done, Page.SIZE - in);
-            long pfn = readPage(index, Page.pages(pos + n) - index);
+            long pfn;
+            try {
+                pfn = readPage(index, Page.pages(pos + n) - index);
+            } catch (IOException e) {
+                if (done == 0) {
+                    cache.chargeIo(ioRequests - requests);
+                    throw e;
+                }
+                break; // filemap_read: the bytes already read, the error at the next call
+            }
             if (pfn < 0) {
                 break;
             }
@@ -281,7 +290,15 @@ final class FileAddressSpace implements AddressSpace {
             long pfn = tree.lookup(index);
             if (pfn < 0) {
                 boolean whole = chunk == Page.SIZE || (index << Page.SHIFT) >= size;
-                pfn = whole ? addPage(index, false) : readPage(index, 1);
+                try {
+                    pfn = whole ? addPage(index, false) : readPage(index, 1);
+                } catch (IOException e) {
+                    if (done == 0) {
+                        cache.chargeIo(ioRequests - requests);
+                        throw e;
+                    }
+                    break; // generic_perform_write: the bytes already written, the error at the next call
+                }
                 if (pfn < 0) {
                     break;
                 }
@@ -463,6 +480,8 @@ final class FileAddressSpace implements AddressSpace {
         if (newSize < 0) {
             throw new IllegalArgumentException(path + ": size " + newSize + " (expected: >= 0)");
         }
+        // the file first: when it cannot take the new size (a host limit), the call fails and nothing changed
+        store.setLength(newSize);
         long first = Page.pages(newSize);
         while (true) {
             int n = tree.gangLookup(first, RadixTree.PRESENT, gangIndex, gangPfn, BATCH);
@@ -488,7 +507,6 @@ final class FileAddressSpace implements AddressSpace {
             }
         }
         size = newSize;
-        store.setLength(newSize);
         if (ra.start >= first) {
             ra.size = 0;
             ra.marker = -1;

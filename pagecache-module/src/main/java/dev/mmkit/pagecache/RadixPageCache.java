@@ -12,8 +12,10 @@ import dev.mmkit.api.reclaim.Vmscan;
 import dev.mmkit.api.slab.KmemCache;
 import dev.mmkit.api.slab.SlabFlags;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -128,6 +130,15 @@ final class RadixPageCache implements PageCache {
             return as;
         }
         Path file = filesDir().resolve(key);
+        // path_openat's errors: a component that is a file is ENOTDIR, the file itself a directory EISDIR
+        for (Path dir = file.getParent(); dir != null && dir.startsWith(filesDir()) && !dir.equals(filesDir()); dir = dir.getParent()) {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new NotDirectoryException(path);
+            }
+        }
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(path, null, "Is a directory");
+        }
         if (!Files.exists(file)) {
             if (!create) {
                 throw new NoSuchFileException(path);
@@ -143,7 +154,7 @@ final class RadixPageCache implements PageCache {
     /** The path relative to the files directory, refusing paths that leave it. */
     static String normalize(String path) throws IOException {
         if (path == null || path.isEmpty()) {
-            throw new IOException("file path: empty");
+            throw new NoSuchFileException("", null, "file path: empty"); // ENOENT, as for open("")
         }
         Path p = Path.of(path).normalize();
         if (p.isAbsolute() || p.toString().isEmpty() || p.startsWith("..")) {

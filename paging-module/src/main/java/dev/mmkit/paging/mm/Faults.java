@@ -331,7 +331,7 @@ final class Faults {
                 }
             }
             if (!anon) {
-                machine.pageCache().byId(memMap.mapping(old)).setPageDirty(memMap.index(old));
+                k.files.dirtyFromFault(machine.pageCache().byId(memMap.mapping(old)), memMap.index(old), old);
             }
             k.pt.setPte(mm.root, va, pte | Pte.RW | Pte.D, Page.SHIFT);
             k.tlbFlush.flushPage(t.pid, va);

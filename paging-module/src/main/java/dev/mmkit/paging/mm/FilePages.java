@@ -164,7 +164,7 @@ final class FilePages {
         } else {
             addFileMapping(mm, pfn);
             if (write) {
-                as.setPageDirty(index);
+                dirtyFromFault(as, index, pfn);
             }
             // write-notify: a shared mapping maps the page writable only while it is dirty
             boolean writable = k.faults.sharedWritable(vma, pfn);
@@ -180,6 +180,31 @@ final class FilePages {
             k.pendingCost += cost.pageFault();
         }
         return true;
+    }
+
+    /**
+     * {@code fault_dirty_shared_page}: a store through a shared mapping dirties a page-cache
+     * page; when it was clean, the writer is counted for {@code balance_dirty_pages}, which
+     * runs when the fault's call returns ({@link LinuxMemoryManager#leave}), as Linux calls
+     * {@code balance_dirty_pages_ratelimited} after the fault, holding nothing.
+     */
+    void dirtyFromFault(AddressSpace as, long index, long pfn) {
+        boolean wasDirty = memMap.testFlag(pfn, dev.mmkit.api.machine.PageFlags.PG_DIRTY);
+        as.setPageDirty(index);
+        if (!wasDirty && memMap.testFlag(pfn, dev.mmkit.api.machine.PageFlags.PG_DIRTY)) {
+            k.pendingDirtied++;
+        }
+    }
+
+    private Boolean hasFlusher;
+
+    /** Whether a writeback daemon runs ({@code reclaim.writeback.impl} other than none). */
+    boolean hasFlusher() {
+        if (hasFlusher == null) {
+            Settings s = machine.settings();
+            hasFlusher = hasPageCache() && s.has("reclaim.writeback.impl") && !s.getString("reclaim.writeback.impl").equals("none");
+        }
+        return hasFlusher;
     }
 
     /**
@@ -298,6 +323,11 @@ final class FilePages {
             return fd;
         } catch (java.nio.file.NoSuchFileException e) {
             return LinuxMemoryManager.ENOENT;
+        } catch (java.nio.file.NotDirectoryException e) {
+            return LinuxMemoryManager.ENOTDIR;
+        } catch (java.nio.file.FileSystemException e) {
+            // a directory: the reason the JDK gives for Linux's EISDIR (java.nio has no subclass for it)
+            return "Is a directory".equals(e.getReason()) ? LinuxMemoryManager.EISDIR : LinuxMemoryManager.EIO;
         } catch (IOException e) {
             return LinuxMemoryManager.EIO;
         }
@@ -316,11 +346,16 @@ final class FilePages {
     }
 
     int pread(int pid, int fd, byte[] buffer, int length, long pos) {
-        return onFile(pid, fd, as -> pos < 0 || length < 0 || length > buffer.length ? LinuxMemoryManager.EINVAL : as.read(pos, buffer, 0, length));
+        return onFile(pid, fd, as -> badRange(pos, length, buffer) ? LinuxMemoryManager.EINVAL : as.read(pos, buffer, 0, length));
     }
 
     int pwrite(int pid, int fd, byte[] buffer, int length, long pos) {
-        return onFile(pid, fd, as -> pos < 0 || length < 0 || length > buffer.length ? LinuxMemoryManager.EINVAL : as.write(pos, buffer, 0, length));
+        return onFile(pid, fd, as -> badRange(pos, length, buffer) ? LinuxMemoryManager.EINVAL : as.write(pos, buffer, 0, length));
+    }
+
+    /** {@code rw_verify_area}: a negative position or length, or one whose end overflows {@code loff_t}, is EINVAL. */
+    private static boolean badRange(long pos, int length, byte[] buffer) {
+        return pos < 0 || length < 0 || length > buffer.length || pos > Long.MAX_VALUE - length;
     }
 
     int ftruncate(int pid, int fd, long length) {

@@ -146,6 +146,8 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     static final int EBADF = -9;
     static final int ENOMEM = -12;
     static final int ENODEV = -19;
+    static final int ENOTDIR = -20;
+    static final int EISDIR = -21;
     static final int EINVAL = -22;
 
     /** The heap starts here ({@code mm->start_brk}), in every page-table format. */
@@ -210,6 +212,8 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     long pinnedPfn = -1;
     /** Cost of the running call, charged to the clock when it returns. */
     long pendingCost;
+    /** Page-cache pages a fault of the current call dirtied: balanced ({@code WritebackDaemon.dirtied}) when it returns. */
+    long pendingDirtied;
 
     // counters (the MMU keeps those of the hot path)
     long pageFaults;
@@ -339,6 +343,13 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         if (c != 0) {
             pendingCost = 0;
             clock.advance(c);
+        }
+        long d = pendingDirtied;
+        if (d != 0) {
+            pendingDirtied = 0;
+            if (files.hasFlusher()) {
+                machine.writebackDaemon().dirtied(d);
+            }
         }
     }
 

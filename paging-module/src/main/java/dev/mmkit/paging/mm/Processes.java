@@ -198,6 +198,8 @@ final class Processes {
                 child.exitReason = "fork failed";
                 return LinuxMemoryManager.ENOMEM;
             }
+            // copy_files: the child gets a copy of the descriptor table, each open to the same file
+            child.files.addAll(parent.files);
             return child.pid;
         } finally {
             k.forkChild = null;

@@ -61,7 +61,7 @@ public interface Kernel {
     /** Stores {@code size} bytes of {@code value}; returns false when the store killed the process. */
     boolean store(int pid, long vaddr, int size, long value);
 
-    /** {@code fork(2)}: the child's pid; its address space shares every page copy-on-write. */
+    /** {@code fork(2)}: the child's pid; its address space shares every page copy-on-write, its descriptor table is a copy of the parent's. */
     int fork(int pid);
 
     /** {@code execve(2)}: replaces the address space with a fresh one. */

@@ -482,15 +482,7 @@ class ReplacementModelFuzzTest {
                 {"vms", ""}, {"vms", "mmkit.machine.replacement.vms.second-chance = 1"}, {"two-list", ""},
                 {"freelist", "mmkit.machine.replacement.freelist-clock { target = 2, period = 1ns }"}};
             for (String[] p : all) {
-                ReplacementPolicyProvider provider = switch (p[0]) {
-                    case "fifo" -> new FifoPolicyProvider();
-                    case "lru" -> new LruPolicyProvider();
-                    case "clock" -> new ClockPolicyProvider();
-                    case "nth" -> new NthChancePolicyProvider();
-                    case "vms" -> new VmsPolicyProvider();
-                    case "two-list" -> new TwoListPolicyProvider();
-                    default -> new FreelistClockPolicyProvider();
-                };
+                ReplacementPolicyProvider provider = provider(p[0]);
                 assertThat(opt).as(p[0] + " " + p[1] + " seed " + seed).isLessThanOrEqualTo(t.run(provider, p[1]).pageIns());
             }
             Trace bigger = new Trace(t.frames() + 1, t.pages(), t.writes());
@@ -536,5 +528,18 @@ class ReplacementModelFuzzTest {
             same("sw freelist", seed, t, t.run(new FreelistClockPolicyProvider(), software
                 + "mmkit.machine.replacement.freelist-clock { target = 2, period = 1ns }"), t.model(new FreelistModel(2), true));
         }
+    }
+
+    /** The provider of the policy this test names {@code name} ("nth" for nth-chance, anything else unknown: freelist-clock). */
+    static ReplacementPolicyProvider provider(String name) {
+        return switch (name) {
+            case "fifo" -> new FifoPolicyProvider();
+            case "lru" -> new LruPolicyProvider();
+            case "clock" -> new ClockPolicyProvider();
+            case "nth" -> new NthChancePolicyProvider();
+            case "vms" -> new VmsPolicyProvider();
+            case "two-list" -> new TwoListPolicyProvider();
+            default -> new FreelistClockPolicyProvider();
+        };
     }
 }

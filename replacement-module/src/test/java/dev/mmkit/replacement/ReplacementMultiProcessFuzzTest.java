@@ -3,7 +3,6 @@ package dev.mmkit.replacement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mmkit.api.replacement.ReplacementPolicyProvider;
-import dev.mmkit.paging.fifo.FifoPolicyProvider;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,14 +45,7 @@ class ReplacementMultiProcessFuzzTest {
     }
 
     void shared(long seed, String[] p, String bits) {
-        ReplacementPolicyProvider provider = switch (p[0]) {
-            case "lru" -> new LruPolicyProvider();
-            case "clock" -> new ClockPolicyProvider();
-            case "nth" -> new NthChancePolicyProvider();
-            case "vms" -> new VmsPolicyProvider();
-            case "two-list" -> new TwoListPolicyProvider();
-            default -> new FreelistClockPolicyProvider();
-        };
+        ReplacementPolicyProvider provider = ReplacementModelFuzzTest.provider(p[0]);
         SplittableRandom r = new SplittableRandom(seed);
         int frames = 2 + r.nextInt(6);
         PolicyMachine m = new PolicyMachine(frames, provider, p[1] + "\nmmkit.machine.paging.referenced-bits = " + bits);
@@ -90,15 +82,7 @@ class ReplacementMultiProcessFuzzTest {
     }
 
     void run(long seed, String[] p, String bits) {
-        ReplacementPolicyProvider provider = switch (p[0]) {
-            case "fifo" -> new FifoPolicyProvider();
-            case "lru" -> new LruPolicyProvider();
-            case "clock" -> new ClockPolicyProvider();
-            case "nth" -> new NthChancePolicyProvider();
-            case "vms" -> new VmsPolicyProvider();
-            case "two-list" -> new TwoListPolicyProvider();
-            default -> new FreelistClockPolicyProvider();
-        };
+        ReplacementPolicyProvider provider = ReplacementModelFuzzTest.provider(p[0]);
         SplittableRandom r = new SplittableRandom(seed);
         int frames = 2 + r.nextInt(6);
         PolicyMachine m = new PolicyMachine(frames, provider, p[1] + "\nmmkit.machine.paging.referenced-bits = " + bits);

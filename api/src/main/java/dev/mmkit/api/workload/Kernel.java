@@ -85,10 +85,15 @@ public interface Kernel {
 
     int close(int pid, int fd);
 
-    /** {@code pread(2)}: bytes read, or a negative errno. */
+    /**
+     * {@code pread(2)}: bytes read, or a negative errno: {@code -22} (EINVAL) for a negative
+     * {@code pos} or an end beyond {@code Long.MAX_VALUE}, {@code -14} (EFAULT) for a
+     * {@code length} that is negative or larger than {@code buffer} (the buffer stands for
+     * the process's memory, which ends where the array does).
+     */
     int pread(int pid, int fd, byte[] buffer, int length, long pos);
 
-    /** {@code pwrite(2)}: bytes written, or a negative errno. */
+    /** {@code pwrite(2)}: bytes written, or a negative errno, as {@link #pread}. */
     int pwrite(int pid, int fd, byte[] buffer, int length, long pos);
 
     int ftruncate(int pid, int fd, long length);

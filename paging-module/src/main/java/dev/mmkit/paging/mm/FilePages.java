@@ -346,16 +346,35 @@ final class FilePages {
     }
 
     int pread(int pid, int fd, byte[] buffer, int length, long pos) {
-        return onFile(pid, fd, as -> badRange(pos, length, buffer) ? LinuxMemoryManager.EINVAL : as.read(pos, buffer, 0, length));
+        return onFile(pid, fd, as -> {
+            int error = checkRange(pos, length, buffer);
+            return error != 0 ? error : as.read(pos, buffer, 0, length);
+        });
     }
 
     int pwrite(int pid, int fd, byte[] buffer, int length, long pos) {
-        return onFile(pid, fd, as -> badRange(pos, length, buffer) ? LinuxMemoryManager.EINVAL : as.write(pos, buffer, 0, length));
+        return onFile(pid, fd, as -> {
+            int error = checkRange(pos, length, buffer);
+            return error != 0 ? error : as.write(pos, buffer, 0, length);
+        });
     }
 
-    /** {@code rw_verify_area}: a negative position or length, or one whose end overflows {@code loff_t}, is EINVAL. */
-    private static boolean badRange(long pos, int length, byte[] buffer) {
-        return pos < 0 || length < 0 || length > buffer.length || pos > Long.MAX_VALUE - length;
+    /**
+     * The checks of {@code ksys_pread64} and {@code vfs_read} / {@code vfs_write}, in their
+     * order: a negative position is EINVAL; a length the buffer cannot hold is EFAULT (the
+     * buffer is the process's memory, and the bytes past its end are not: {@code access_ok}
+     * refuses a negative length, which is a huge {@code size_t}, and {@code copy_to_user}
+     * faults past the end); an end beyond {@code loff_t} is EINVAL ({@code rw_verify_area}).
+     * 0 when the range is good.
+     */
+    private static int checkRange(long pos, int length, byte[] buffer) {
+        if (pos < 0) {
+            return LinuxMemoryManager.EINVAL;
+        }
+        if (length < 0 || length > buffer.length) {
+            return LinuxMemoryManager.EFAULT;
+        }
+        return pos > Long.MAX_VALUE - length ? LinuxMemoryManager.EINVAL : 0;
     }
 
     int ftruncate(int pid, int fd, long length) {

@@ -145,6 +145,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     static final int EIO = -5;
     static final int EBADF = -9;
     static final int ENOMEM = -12;
+    static final int EFAULT = -14;
     static final int ENODEV = -19;
     static final int ENOTDIR = -20;
     static final int EISDIR = -21;

@@ -24,7 +24,7 @@ final class Vmstat {
     static final VmItem[] ZONE_ITEMS = {
         VmItem.NR_FREE_PAGES, VmItem.NR_ZONE_INACTIVE_ANON, VmItem.NR_ZONE_ACTIVE_ANON, VmItem.NR_ZONE_INACTIVE_FILE,
         VmItem.NR_ZONE_ACTIVE_FILE, VmItem.NR_ZONE_UNEVICTABLE, VmItem.NR_ZONE_WRITE_PENDING, VmItem.NR_MLOCK,
-        VmItem.NR_BOUNCE};
+        VmItem.NR_BOUNCE, VmItem.NR_FREE_CMA};
 
     /** {@code enum node_stat_item}, the {@code per-node stats} of {@code /proc/zoneinfo}. */
     static final VmItem[] NODE_ITEMS = {

@@ -37,6 +37,7 @@ class AllocatorStatsTest {
         String text = Report.zoneinfo(input());
         String normal = text.substring(text.indexOf("Node 0, zone   Normal"), text.indexOf("Node 0, zone  HighMem"));
         assertThat(normal).contains("      nr_bounce    0\n"
+            + "      nr_free_cma  0\n"
             + "      buddy_deferred_frees 41\n"
             + "      buddy_deferred_merges 17\n"
             + "  pagesets\n");

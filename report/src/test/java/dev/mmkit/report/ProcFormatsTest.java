@@ -203,6 +203,7 @@ class ProcFormatsTest {
                 + "      nr_zone_write_pending 0\n"
                 + "      nr_mlock     0\n"
                 + "      nr_bounce    0\n"
+                + "      nr_free_cma  0\n"
                 + "  pagesets\n"
                 + "    cpu: 0\n"
                 + "              count: 31\n"

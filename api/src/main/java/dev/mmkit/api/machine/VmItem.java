@@ -19,6 +19,8 @@ public enum VmItem {
     NR_ZONE_WRITE_PENDING(Kind.STATE),
     NR_MLOCK(Kind.STATE),
     NR_BOUNCE(Kind.STATE),
+    /** Free pages in CMA pageblocks: mmkit has no contiguous memory allocator, so always 0 (Linux prints it whatever its configuration). */
+    NR_FREE_CMA(Kind.STATE),
     // node_stat_item
     NR_INACTIVE_ANON(Kind.STATE),
     NR_ACTIVE_ANON(Kind.STATE),

@@ -38,8 +38,7 @@ final class Processes {
         try {
             Mm mm = newMm(t, admitAll);
             if (mm == null) {
-                t.alive = false;
-                t.exitReason = "oom-killed";
+                k.faults.oom(t); // counted as every process that dies for want of memory is
                 throw new IllegalStateException("out of memory: cannot create the address space of " + name);
             }
             t.mm = mm;
@@ -333,8 +332,7 @@ final class Processes {
             k.tlbFlush.flushAsid(t.pid);
             Mm mm = newMm(t, false);
             if (mm == null) {
-                t.alive = false;
-                t.exitReason = "oom-killed";
+                k.faults.oom(t); // counted, and its CPUs forget it, as any OOM kill
                 return;
             }
             t.mm = mm;

@@ -282,6 +282,8 @@ final class Processes {
             }
             long pte = k.pt.getPte(parent.mm.root, va);
             if (pte == 0) {
+                // reclaim unmapped it while the child's table was allocated: release that table
+                k.pt.setPte(mm.root, va, 0, Page.SHIFT);
                 continue;
             }
             long childPte;

@@ -263,6 +263,7 @@ final class InvertedPageTable implements PageTable {
                     e |= bits;
                     memory.writeLong(addr + 8, e);
                 }
+                out.entry = e;
                 out.pte = e;
                 out.pageShift = Page.SHIFT;
                 out.faultLevel = 0;
@@ -373,8 +374,9 @@ final class InvertedPageTable implements PageTable {
             while (cur != 0) {
                 long addr = entryAddress(cur - 1);
                 long t = memory.readLong(addr);
-                long va = (t & VPN_MASK) << Page.SHIFT;
-                if (((t >>> CONTEXT_SHIFT) & MAX_CONTEXT) == context && va >= start && va < end) {
+                long va = address(t & VPN_MASK);
+                if (((t >>> CONTEXT_SHIFT) & MAX_CONTEXT) == context
+                    && Long.compareUnsigned(va, start) >= 0 && Long.compareUnsigned(va, end) < 0) {
                     if (n == vpns.length) {
                         vpns = Arrays.copyOf(vpns, n * 2);
                     }
@@ -383,9 +385,11 @@ final class InvertedPageTable implements PageTable {
                 cur = (int) memory.readLong(addr + 16);
             }
         }
+        // the 40-bit vpns of the upper half (bits 36..39 set) sort after the lower half's,
+        // as their canonical addresses do unsigned
         Arrays.sort(vpns, 0, n);
         for (int i = 0; i < n; i++) {
-            long va = vpns[i] << Page.SHIFT;
+            long va = address(vpns[i]);
             int e = find(context, vpns[i]);
             long pte = memory.readLong(entryAddress(e - 1) + 8);
             long nv = visitor.visit(va, pte);
@@ -397,6 +401,11 @@ final class InvertedPageTable implements PageTable {
                 }
             }
         }
+    }
+
+    /** The canonical address of a tag's 40-bit vpn: sign-extended from bit 47, as {@link #isCanonical} wants it. */
+    private static long address(long vpn) {
+        return (vpn << (Page.SHIFT + 16)) >> 16;
     }
 
     @Override

@@ -58,7 +58,8 @@ import dev.mmkit.api.pagetable.Walk;
  *   <li>Write the entry; a none → used transition counts one more entry in its table,
  *       used → none one fewer.</li>
  *   <li>A table whose count reaches 0 is freed and its parent entry cleared, up to (not
- *       including) the root: tables exist only where something is mapped.</li>
+ *       including) the root: tables exist only where something is mapped. Clearing an entry
+ *       that is already none frees the empty tables {@link #populate} made for it.</li>
  * </ol>
  *
  * <h2>The walk cache (host speed only)</h2>
@@ -408,7 +409,10 @@ final class RadixPageTable implements PageTable {
      * clearing its entries and freeing its emptied tables, so after each allocation the walk
      * starts again from the root and links the new table wherever the first gap is then.
      * When no frame can be had, the tables on the path that are empty (those this call made)
-     * are freed again before {@link IllegalStateException} is thrown.
+     * are freed again before {@link IllegalStateException} is thrown. When the allocation
+     * destroyed the root itself (reclaim killed a process other than the current one, whose
+     * mm goes at once), the new table is freed and {@link IllegalStateException} is thrown:
+     * the root's tables are all gone already.
      */
     private long descend(long root, long vaddr, int target, boolean allocate) {
         if (!isCanonical(vaddr)) {
@@ -470,6 +474,15 @@ final class RadixPageTable implements PageTable {
                 continue;
             }
             spare = tables.alloc();
+            if (!roots.contains(root)) {
+                // reclaim killed the process and released its mm (destroyRoot) meanwhile:
+                // its root frame is free now, nothing may be linked into it
+                if (spare >= 0) {
+                    tables.free(spare);
+                }
+                throw new IllegalStateException("root " + Page.hex(root) + " of " + format.name
+                    + " was destroyed while one of its page tables was allocated");
+            }
             if (spare < 0) {
                 pruneEmptyPath(root, vaddr);
                 throw new IllegalStateException("no frame for a level-" + (level - 1) + " page table of " + format.name);
@@ -511,16 +524,22 @@ final class RadixPageTable implements PageTable {
         }
         long addr = entryAddress(table, vaddr, target);
         long old = read(addr);
+        if (target > 1 && Pte.isPresent(old) && !isLeaf(target, old)) {
+            // the directory entry points to a table of smaller pages: replacing it would lose
+            // them and leak the table (as a small page under a large one is refused in descend)
+            throw new IllegalStateException("vaddr " + Page.hex(vaddr) + ": a level-" + (target - 1)
+                + " page table is in the way of a large page at level " + target);
+        }
         write(addr, value, target);
         if (old == 0 && value != 0) {
             tables.addUsed(table, 1);
-        } else if (old != 0 && value == 0) {
-            if (tables.addUsed(table, -1) == 0) {
-                if (!pathComplete) {
-                    descendFull(root, vaddr, target, false);
-                }
-                pruneUp(vaddr, target);
+        } else if (value == 0 && (old != 0 ? tables.addUsed(table, -1) : tables.used(table)) == 0) {
+            // the table emptied, or was empty already (populate() made it for an entry that
+            // was then not set): it goes, with its emptied parents
+            if (!pathComplete) {
+                descendFull(root, vaddr, target, false);
             }
+            pruneUp(vaddr, target);
         }
         return old;
     }

@@ -12,6 +12,7 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.replacement.ReplacementPolicy;
+import dev.mmkit.api.workload.Mman;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Map;
@@ -180,8 +181,14 @@ final class Faults {
             return null;
         }
         Map.Entry<Long, Vma> below = mm.vmas.lowerEntry(stack.start);
-        if (below != null && below.getValue().end > newStart) {
-            return null;
+        if (below != null) {
+            // expand_downwards: never into the mapping below, nor within stack_guard_gap of an
+            // accessible one that is not itself a stack
+            Vma prev = below.getValue();
+            boolean guarded = !prev.growsDown() && prev.prot != Mman.PROT_NONE;
+            if (prev.end > newStart || (guarded && newStart - prev.end < LinuxMemoryManager.STACK_GUARD_GAP)) {
+                return null;
+            }
         }
         mm.vmas.remove(stack.start);
         stack.start = newStart;

@@ -61,9 +61,42 @@ final class Rmap {
         av.vmas.add(v);
     }
 
+    /**
+     * {@code find_mergeable_anon_vma}: the anon_vma of a neighbour that this VMA could merge
+     * with if their permissions were equal ("since only mprotect tries to remerge vmas, match
+     * flags which might be mprotected into each other later on"), or null. Shared anonymous
+     * memory keeps its own object.
+     */
+    private static AnonVma mergeableAnonVma(Vma v) {
+        if (v.isShared() || (v.flags & Vma.ADMIT_ALL) != 0 || v.mm.vmas.get(v.start) != v) {
+            return null;
+        }
+        java.util.Map.Entry<Long, Vma> next = v.mm.vmas.higherEntry(v.start);
+        if (next != null && compatible(v, next.getValue())) {
+            return next.getValue().anonVma;
+        }
+        java.util.Map.Entry<Long, Vma> prev = v.mm.vmas.lowerEntry(v.start);
+        if (prev != null && compatible(prev.getValue(), v)) {
+            return prev.getValue().anonVma;
+        }
+        return null;
+    }
+
+    /** {@code anon_vma_compatible}: {@code b} directly after {@code a}, equal but for permissions, one with an anon_vma. */
+    private static boolean compatible(Vma a, Vma b) {
+        Vma other = a.anonVma != null ? a : b;
+        return other.anonVma != null && !other.isShared() && a.end == b.start && a.flags == b.flags && a.fileId == b.fileId
+            && (a.fileId == 0 || b.offset == a.offset + (a.end - a.start));
+    }
+
     /** {@code anon_vma_prepare}: gives a VMA its anon_vma on its first anonymous fault. */
     boolean anonVmaPrepare(Vma v) {
         if (v.anonVma != null) {
+            return true;
+        }
+        AnonVma near = mergeableAnonVma(v);
+        if (near != null) {
+            linkAnonVma(v, near);
             return true;
         }
         long objp = k.cache("anon").alloc(LinuxMemoryManager.GFP_OBJECT);

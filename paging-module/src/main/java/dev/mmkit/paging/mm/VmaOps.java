@@ -261,13 +261,13 @@ final class VmaOps {
         Task t = k.task(pid);
         k.enter(t);
         try {
-            if ((addr & Page.OFFSET_MASK) != 0 || length <= 0) {
+            // do_munmap: "start > TASK_SIZE || len > TASK_SIZE - start" is EINVAL; a negative
+            // long is an address beyond the user address space, not one below 0
+            long limit = k.pt().userAddressLimit();
+            if ((addr & Page.OFFSET_MASK) != 0 || addr < 0 || addr > limit || length <= 0 || length > limit - addr) {
                 return LinuxMemoryManager.EINVAL;
             }
             long len = Page.align(length);
-            if (addr + len > k.pt.userAddressLimit() || addr + len < addr) {
-                return LinuxMemoryManager.EINVAL;
-            }
             return unmapRange(t.mm, addr, addr + len);
         } finally {
             k.leave();
@@ -278,7 +278,9 @@ final class VmaOps {
         Task t = k.task(pid);
         k.enter(t);
         try {
-            if ((addr & Page.OFFSET_MASK) != 0 || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
+            // do_mprotect_pkey's order: alignment (EINVAL), length 0 (success), a range that
+            // wraps (ENOMEM; a negative length is a huge size_t), then the protection bits
+            if ((addr & Page.OFFSET_MASK) != 0) {
                 return LinuxMemoryManager.EINVAL;
             }
             if (length == 0) {
@@ -286,7 +288,10 @@ final class VmaOps {
             }
             long len = Page.align(length);
             long end = addr + len;
-            if (length < 0 || end < addr) {
+            if (length < 0 || len <= 0 || Long.compareUnsigned(end, addr) <= 0) {
+                return LinuxMemoryManager.ENOMEM;
+            }
+            if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
                 return LinuxMemoryManager.EINVAL;
             }
             Mm mm = t.mm;
@@ -331,7 +336,9 @@ final class VmaOps {
         k.enter(t);
         try {
             Mm mm = t.mm;
-            if (newBrk < mm.startBrk) {
+            // a break below the heap's start or beyond the address space cannot be set (and
+            // PAGE_ALIGN of one near Long.MAX_VALUE would wrap)
+            if (newBrk < mm.startBrk || newBrk > k.pt().userAddressLimit()) {
                 return mm.brk;
             }
             long oldEnd = Page.align(mm.brk);

@@ -277,6 +277,9 @@ final class FileAddressSpace implements AddressSpace {
     @Override
     public int write(long pos, byte[] src, int offset, int length) throws IOException {
         checkRange(pos, length, src.length - offset);
+        if (length > 0 && pos + length > size) {
+            zeroPastEof();
+        }
         long requests = ioRequests;
         int done = 0;
         long dirtied = 0;
@@ -506,10 +509,30 @@ final class FileAddressSpace implements AddressSpace {
                 cache.machine.memory().fill(Page.address(pfn) + tail, Page.SIZE - tail, (byte) 0);
             }
         }
+        if (newSize > size) {
+            zeroPastEof();
+        }
         size = newSize;
         if (ra.start >= first) {
             ra.size = 0;
             ra.marker = -1;
+        }
+    }
+
+    /**
+     * {@code pagecache_isize_extended} with the zeroing of the EOF folio Linux does before
+     * the size grows: the bytes of the cached last page past {@code i_size} hold whatever a
+     * shared mapping stored there (never the file's), and once the file grows over them
+     * they must read as zeros (the extended area of {@code ftruncate}, the hole of a write
+     * past the end).
+     */
+    private void zeroPastEof() {
+        int tail = (int) (size & Page.OFFSET_MASK);
+        if (tail != 0) {
+            long pfn = tree.lookup(size >>> Page.SHIFT);
+            if (pfn >= 0) {
+                cache.machine.memory().fill(Page.address(pfn) + tail, Page.SIZE - tail, (byte) 0);
+            }
         }
     }
 

@@ -64,6 +64,13 @@ final class RadixTree {
     static final int MAX_HEIGHT = 9;
     /** {@code sizeof(struct radix_tree_node)} on x86-64. */
     static final int NODE_SIZE = 576;
+    /**
+     * {@code RADIX_TREE_PRELOAD_SIZE} ({@code RADIX_TREE_MAX_PATH * 2 - 1}): the nodes one insert
+     * may need at worst: growing a tree of height 1 to {@link #MAX_HEIGHT} takes
+     * {@code MAX_HEIGHT - 1} new roots, and the path from the new root down to the leaf
+     * {@code MAX_HEIGHT - 1} more.
+     */
+    static final int PRELOAD_SIZE = 2 * MAX_HEIGHT - 1;
 
     /** {@code struct radix_tree_node}. */
     static final class Node {
@@ -105,7 +112,7 @@ final class RadixTree {
     private long nodes;
     /** Nodes the gang lookups entered (a test sees that clean subtrees are skipped). */
     long nodesVisited;
-    private final Node[] pool = new Node[MAX_HEIGHT + 1];
+    private final Node[] pool = new Node[PRELOAD_SIZE];
     private int poolSize;
     // the path of the last descent (reused: no allocation per operation)
     private final Node[] path = new Node[MAX_HEIGHT + 1];
@@ -154,10 +161,15 @@ final class RadixTree {
      * any index. Returns false when the slab cache could not give them.
      */
     boolean preload() {
-        while (poolSize < MAX_HEIGHT + 1) {
+        while (poolSize < pool.length) {
             long objp = nodeCache.alloc(Gfp.GFP_KERNEL);
             if (objp == 0) {
                 return false;
+            }
+            if (poolSize == pool.length) {
+                // the allocation reclaimed, and a delete from this very tree refilled the pool meanwhile
+                nodeCache.free(objp);
+                break;
             }
             pool[poolSize++] = new Node(objp);
         }

@@ -66,9 +66,9 @@ class RadixTreeTest {
         for (int i = 0; i < 4096; i++) {
             put(i, i);
         }
-        // 64 leaves and one root, plus the preload pool of MAX_HEIGHT + 1 nodes
+        // 64 leaves and one root, plus the preload pool of PRELOAD_SIZE nodes
         assertThat(tree.nodes()).isEqualTo(65);
-        assertThat(nodes.activeObjects()).isEqualTo(65 + RadixTree.MAX_HEIGHT + 1);
+        assertThat(nodes.activeObjects()).isEqualTo(65 + RadixTree.PRELOAD_SIZE);
         tree.destroy();
         assertThat(nodes.activeObjects()).isZero();
     }

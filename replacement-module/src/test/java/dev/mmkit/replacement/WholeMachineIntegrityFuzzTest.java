@@ -3,6 +3,7 @@ package dev.mmkit.replacement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.mm.ProcessInfo;
 import dev.mmkit.api.page.PageAllocator;
 import dev.mmkit.api.page.Zone;
@@ -14,7 +15,7 @@ import dev.mmkit.buddy.fit.FirstFitProvider;
 import dev.mmkit.buddy.fit.WorstFitProvider;
 import dev.mmkit.machine.StandaloneMachine;
 import dev.mmkit.paging.TestMachine;
-import dev.mmkit.api.mm.MemoryManager;
+import dev.mmkit.paging.mm.ShadowPicks;
 import dev.mmkit.slab.SlabProvider;
 import dev.mmkit.slab.SlobProvider;
 import dev.mmkit.slab.SlubProvider;
@@ -46,6 +47,8 @@ class WholeMachineIntegrityFuzzTest {
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
     private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
     private static final long P = 4096;
+    /** Operations a failure prints (the last ones). */
+    private static final int LOG = 40;
     static final String[] TABLES = {"x86-32", "x86-pae", "x86-64", "x86-64-la57", "inverted"};
     static final String[] TLBS = {"set-associative", "fully-associative", "direct-mapped", "hierarchy", "software"};
     static final String[][] POLICIES = {{"fifo", ""}, {"lru", ""}, {"clock", ""},
@@ -249,13 +252,13 @@ class WholeMachineIntegrityFuzzTest {
                     if (!mm.alive(e.getKey())) {
                         ProcessInfo pi = mm.processes().get(e.getKey() - 1);
                         assertThat(pi.exitReason()).as("pid %d died", e.getKey()).isEqualTo("oom-killed");
-                        log(log, op + ": pid " + e.getKey() + " found oom-killed");
+                        ShadowPicks.log(log, op + ": pid " + e.getKey() + " found oom-killed", LOG);
                         it.remove();
                     }
                 }
                 if (shadows.isEmpty()) {
                     int fresh = mm.spawn("p" + op);
-                    log(log, op + ": spawn -> " + fresh);
+                    ShadowPicks.log(log, op + ": spawn -> " + fresh, LOG);
                     shadows.put(fresh, new Shadow());
                     continue;
                 }
@@ -265,28 +268,28 @@ class WholeMachineIntegrityFuzzTest {
                 Shadow s = shadows.get(pid);
                 if (machine.nrCpus() > 1 && random.nextInt(30) == 0) {
                     int cpu = random.nextInt(machine.nrCpus());
-                    log(log, op + ": run on cpu " + cpu);
+                    ShadowPicks.log(log, op + ": run on cpu " + cpu, LOG);
                     machine.setCurrentCpu(cpu);
                 }
                 int dice = random.nextInt(100);
                 if (dice < 38) {
-                    long addr = randomSlot(s, random);
+                    long addr = ShadowPicks.randomSlot(s.regions, s.pages, random);
                     if (addr < 0 || (s.pages.get(addr & ~(P - 1)) & Mman.PROT_WRITE) == 0) {
                         continue;
                     }
                     long value = random.nextLong();
-                    log(log, op + ": store pid " + pid + " " + Long.toHexString(addr) + " = " + Long.toHexString(value));
+                    ShadowPicks.log(log, op + ": store pid " + pid + " " + Long.toHexString(addr) + " = " + Long.toHexString(value), LOG);
                     if (mm.store(pid, addr, 8, value)) {
                         s.put(addr, value);
                     } else {
                         assertThat(mm.alive(pid)).as("store failed but alive").isFalse();
                     }
                 } else if (dice < 68) {
-                    long addr = randomSlot(s, random);
+                    long addr = ShadowPicks.randomSlot(s.regions, s.pages, random);
                     if (addr < 0) {
                         continue;
                     }
-                    log(log, op + ": load pid " + pid + " " + Long.toHexString(addr));
+                    ShadowPicks.log(log, op + ": load pid " + pid + " " + Long.toHexString(addr), LOG);
                     long got = mm.load(pid, addr, 8);
                     if (mm.alive(pid)) {
                         assertThat(got).as("value at %x of pid %d", addr, pid).isEqualTo(s.get(addr));
@@ -298,7 +301,7 @@ class WholeMachineIntegrityFuzzTest {
                     }
                     boolean sh = SHARED && random.nextInt(4) == 0;
                     long a = mm.mmap(pid, 0, len, RW, sh ? Mman.MAP_SHARED | Mman.MAP_ANONYMOUS : ANON, -1, 0);
-                    log(log, op + ": mmap pid " + pid + " len " + len + (sh ? " shared" : "") + " -> " + Long.toHexString(a));
+                    ShadowPicks.log(log, op + ": mmap pid " + pid + " len " + len + (sh ? " shared" : "") + " -> " + Long.toHexString(a), LOG);
                     if (a < 0) {
                         assertThat(a).as("mmap errno").isEqualTo(-12);
                         continue;
@@ -312,17 +315,17 @@ class WholeMachineIntegrityFuzzTest {
                     }
                     s.regions.add(new long[] {a, a + len});
                 } else if (dice < 80) {
-                    long[] r = randomRegion(s, random);
+                    long[] r = ShadowPicks.randomRegion(s.regions, random);
                     if (r == null) {
                         continue;
                     }
                     long start = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
                     long len = (1 + random.nextInt(8)) * P;
-                    log(log, op + ": munmap pid " + pid + " " + Long.toHexString(start) + " len " + len);
+                    ShadowPicks.log(log, op + ": munmap pid " + pid + " " + Long.toHexString(start) + " len " + len, LOG);
                     assertThat(mm.munmap(pid, start, len)).isZero();
                     s.unmap(start, start + len);
                 } else if (dice < 83) {
-                    long[] r = randomRegion(s, random);
+                    long[] r = ShadowPicks.randomRegion(s.regions, random);
                     if (r == null) {
                         continue;
                     }
@@ -332,7 +335,7 @@ class WholeMachineIntegrityFuzzTest {
                         continue;
                     }
                     int prot = random.nextBoolean() ? Mman.PROT_READ : RW;
-                    log(log, op + ": mprotect pid " + pid + " " + Long.toHexString(start) + "-" + Long.toHexString(end) + " " + prot);
+                    ShadowPicks.log(log, op + ": mprotect pid " + pid + " " + Long.toHexString(start) + "-" + Long.toHexString(end) + " " + prot, LOG);
                     int rc = mm.mprotect(pid, start, end - start, prot);
                     if (rc == -12) {
                         continue;
@@ -346,14 +349,14 @@ class WholeMachineIntegrityFuzzTest {
                         continue;
                     }
                     int child = mm.fork(pid);
-                    log(log, op + ": fork pid " + pid + " -> " + child);
+                    ShadowPicks.log(log, op + ": fork pid " + pid + " -> " + child, LOG);
                     if (child < 0) {
                         assertThat(child).as("fork errno").isEqualTo(-12);
                         continue;
                     }
                     shadows.put(child, s.copy());
                 } else if (dice < 90) {
-                    log(log, op + ": exec pid " + pid);
+                    ShadowPicks.log(log, op + ": exec pid " + pid, LOG);
                     mm.exec(pid, "x" + op);
                     if (mm.alive(pid)) {
                         shadows.put(pid, new Shadow());
@@ -362,7 +365,7 @@ class WholeMachineIntegrityFuzzTest {
                     if (shadows.size() <= 1) {
                         continue;
                     }
-                    log(log, op + ": exit pid " + pid);
+                    ShadowPicks.log(log, op + ": exit pid " + pid, LOG);
                     mm.exit(pid);
                     exitedByUs++;
                     shadows.remove(pid);
@@ -371,13 +374,13 @@ class WholeMachineIntegrityFuzzTest {
                         continue;
                     }
                     int fresh = mm.spawn("p" + op);
-                    log(log, op + ": spawn -> " + fresh);
+                    ShadowPicks.log(log, op + ": spawn -> " + fresh, LOG);
                     shadows.put(fresh, new Shadow());
                 } else {
                     // pressure: map a large region and dirty every page of it
                     long len = (32 + random.nextInt(256)) * P;
                     long a = mm.mmap(pid, 0, len, RW, ANON, -1, 0);
-                    log(log, op + ": pressure pid " + pid + " len " + len + " -> " + a);
+                    ShadowPicks.log(log, op + ": pressure pid " + pid + " len " + len + " -> " + a, LOG);
                     if (a < 0) {
                         continue;
                     }
@@ -392,7 +395,7 @@ class WholeMachineIntegrityFuzzTest {
                         }
                     }
                     if (mm.alive(pid) && random.nextBoolean()) {
-                        log(log, op + ": pressure munmap pid " + pid);
+                        ShadowPicks.log(log, op + ": pressure munmap pid " + pid, LOG);
                         assertThat(mm.munmap(pid, a, len)).isZero();
                         s.unmap(a, a + len);
                         s.regions.removeIf(x -> x[0] == a);
@@ -510,31 +513,5 @@ class WholeMachineIntegrityFuzzTest {
             machine.vmstat().get(VmItem.PSWPOUT), machine.vmstat().get(VmItem.PSWPIN), mm.counters().get("cow_copies"),
             mm.counters().get("softref_faults"));
         return counters(machine);
-    }
-
-    private static void log(ArrayDeque<String> log, String line) {
-        if (log.size() == 40) {
-            log.removeFirst();
-        }
-        log.addLast(line);
-    }
-
-    private static long[] randomRegion(Shadow s, SplittableRandom random) {
-        if (s.regions.isEmpty()) {
-            return null;
-        }
-        return s.regions.get(random.nextInt(s.regions.size()));
-    }
-
-    private static long randomSlot(Shadow s, SplittableRandom random) {
-        long[] r = randomRegion(s, random);
-        if (r == null) {
-            return -1;
-        }
-        long page = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
-        if (!s.pages.containsKey(page)) {
-            return -1;
-        }
-        return page + random.nextInt(8) * 512L + (random.nextBoolean() ? 0 : 8);
     }
 }

@@ -25,6 +25,8 @@ class DataIntegrityTest {
     private static final int OPS = 20_000;
     private static final int MAX_PROCESSES = 6;
     private static final int MAX_PAGES = 400;
+    /** Operations a failure prints (the last ones). */
+    private static final int LOG = 300;
 
     /** What one process should see: prot per mapped page, values per 8-byte slot (absent = 0). */
     private static final class Shadow {
@@ -123,24 +125,24 @@ class DataIntegrityTest {
                 int dice = random.nextInt(100);
                 if (machine.nrCpus() > 1 && random.nextInt(50) == 0) {
                     int cpu = random.nextInt(machine.nrCpus());
-                    log(log, op + ": run on cpu " + cpu);
+                    ShadowPicks.log(log, op + ": run on cpu " + cpu, LOG);
                     machine.setCurrentCpu(cpu);
                 }
                 if (dice < 40) {
-                    long addr = randomSlot(s, random);
+                    long addr = ShadowPicks.randomSlot(s.regions, s.pages, random);
                     if (addr < 0 || (s.pages.get(addr & ~(P - 1)) & Mman.PROT_WRITE) == 0) {
                         continue;
                     }
                     long value = random.nextLong();
-                    log(log, op + ": store pid " + pid + " " + Long.toHexString(addr) + " = " + Long.toHexString(value));
+                    ShadowPicks.log(log, op + ": store pid " + pid + " " + Long.toHexString(addr) + " = " + Long.toHexString(value), LOG);
                     assertThat(mm.store(pid, addr, 8, value)).as("store").isTrue();
                     s.values.put(addr, value);
                 } else if (dice < 72) {
-                    long addr = randomSlot(s, random);
+                    long addr = ShadowPicks.randomSlot(s.regions, s.pages, random);
                     if (addr < 0) {
                         continue;
                     }
-                    log(log, op + ": load pid " + pid + " " + Long.toHexString(addr));
+                    ShadowPicks.log(log, op + ": load pid " + pid + " " + Long.toHexString(addr), LOG);
                     long got = mm.load(pid, addr, 8);
                     assertThat(mm.alive(pid)).as("alive after load").isTrue();
                     assertThat(got).as("value at %x of pid %d", addr, pid).isEqualTo(s.values.getOrDefault(addr, 0L));
@@ -150,24 +152,24 @@ class DataIntegrityTest {
                         continue;
                     }
                     long a = mm.mmap(pid, 0, len, RW, ANON, -1, 0);
-                    log(log, op + ": mmap pid " + pid + " len " + len + " -> " + Long.toHexString(a));
+                    ShadowPicks.log(log, op + ": mmap pid " + pid + " len " + len + " -> " + Long.toHexString(a), LOG);
                     assertThat(a).as("mmap").isPositive();
                     for (long p = a; p < a + len; p += P) {
                         s.pages.put(p, RW);
                     }
                     s.regions.add(new long[] {a, a + len});
                 } else if (dice < 83) {
-                    long[] r = randomRegion(s, random);
+                    long[] r = ShadowPicks.randomRegion(s.regions, random);
                     if (r == null) {
                         continue;
                     }
                     long start = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
                     long len = (1 + random.nextInt(8)) * P;
-                    log(log, op + ": munmap pid " + pid + " " + Long.toHexString(start) + " len " + len);
+                    ShadowPicks.log(log, op + ": munmap pid " + pid + " " + Long.toHexString(start) + " len " + len, LOG);
                     assertThat(mm.munmap(pid, start, len)).isZero();
                     s.unmap(start, start + len);
                 } else if (dice < 88) {
-                    long[] r = randomRegion(s, random);
+                    long[] r = ShadowPicks.randomRegion(s.regions, random);
                     if (r == null) {
                         continue;
                     }
@@ -177,14 +179,14 @@ class DataIntegrityTest {
                         continue;
                     }
                     int prot = random.nextBoolean() ? Mman.PROT_READ : RW;
-                    log(log, op + ": mprotect pid " + pid + " " + Long.toHexString(start) + "-" + Long.toHexString(end) + " " + prot);
+                    ShadowPicks.log(log, op + ": mprotect pid " + pid + " " + Long.toHexString(start) + "-" + Long.toHexString(end) + " " + prot, LOG);
                     assertThat(mm.mprotect(pid, start, end - start, prot)).isZero();
                     for (long p = start; p < end; p += P) {
                         s.pages.put(p, prot);
                     }
                 } else if (dice < 93) {
                     long newBrk = s.startBrk + random.nextInt(64 * (int) P);
-                    log(log, op + ": brk pid " + pid + " " + Long.toHexString(newBrk));
+                    ShadowPicks.log(log, op + ": brk pid " + pid + " " + Long.toHexString(newBrk), LOG);
                     assertThat(mm.brk(pid, newBrk)).isEqualTo(newBrk);
                     long oldEnd = (s.brk + P - 1) & ~(P - 1);
                     long newEnd = (newBrk + P - 1) & ~(P - 1);
@@ -205,14 +207,14 @@ class DataIntegrityTest {
                         continue;
                     }
                     int child = mm.fork(pid);
-                    log(log, op + ": fork pid " + pid + " -> " + child);
+                    ShadowPicks.log(log, op + ": fork pid " + pid + " -> " + child, LOG);
                     assertThat(child).as("fork").isPositive();
                     shadows.put(child, s.copy());
                 } else if (dice < 99) {
                     if (shadows.size() <= 1) {
                         continue;
                     }
-                    log(log, op + ": exit pid " + pid);
+                    ShadowPicks.log(log, op + ": exit pid " + pid, LOG);
                     mm.exit(pid);
                     shadows.remove(pid);
                 } else {
@@ -220,7 +222,7 @@ class DataIntegrityTest {
                         continue;
                     }
                     int fresh = mm.spawn("p" + op);
-                    log(log, op + ": spawn -> " + fresh);
+                    ShadowPicks.log(log, op + ": spawn -> " + fresh, LOG);
                     Shadow n = new Shadow();
                     n.startBrk = mm.brk(fresh, 0);
                     n.brk = n.startBrk;
@@ -254,32 +256,5 @@ class DataIntegrityTest {
                 .map(p -> p.pid() + ":" + (p.alive() ? "alive" : p.exitReason())).toList());
             throw new AssertionFailedError(b.toString() + "\n" + e, e);
         }
-    }
-
-    private static void log(ArrayDeque<String> log, String line) {
-        if (log.size() == 300) {
-            log.removeFirst();
-        }
-        log.addLast(line);
-    }
-
-    private static long[] randomRegion(Shadow s, SplittableRandom random) {
-        if (s.regions.isEmpty()) {
-            return null;
-        }
-        return s.regions.get(random.nextInt(s.regions.size()));
-    }
-
-    /** An 8-byte slot of a mapped page (slots of a page are few, so values get overwritten and read). */
-    private static long randomSlot(Shadow s, SplittableRandom random) {
-        long[] r = randomRegion(s, random);
-        if (r == null) {
-            return -1;
-        }
-        long page = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
-        if (!s.pages.containsKey(page)) {
-            return -1;
-        }
-        return page + random.nextInt(8) * 512L + (random.nextBoolean() ? 0 : 8);
     }
 }

@@ -1,0 +1,47 @@
+package dev.mmkit.paging.mm;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * What the shadow-model data tests ({@link DataIntegrityTest}, and the whole-machine fuzz of
+ * the replacement module) share: the bounded operation log printed with a failure, and the
+ * random choice of a mapped region and of an 8-byte slot in one of its mapped pages.
+ */
+public final class ShadowPicks {
+    private static final long P = 4096;
+
+    private ShadowPicks() {
+    }
+
+    /** Appends {@code line}, keeping the last {@code keep} lines. */
+    public static void log(ArrayDeque<String> log, String line, int keep) {
+        if (log.size() == keep) {
+            log.removeFirst();
+        }
+        log.addLast(line);
+    }
+
+    /** One of the regions ({@code [start, end)}), or null when there is none. */
+    public static long[] randomRegion(List<long[]> regions, SplittableRandom random) {
+        return regions.isEmpty() ? null : regions.get(random.nextInt(regions.size()));
+    }
+
+    /**
+     * An 8-byte slot of a page of a random region that {@code pages} says is mapped, or −1.
+     * Slots of a page are few (eight, two offsets each), so values get overwritten and read.
+     */
+    public static long randomSlot(List<long[]> regions, Map<Long, ?> pages, SplittableRandom random) {
+        long[] r = randomRegion(regions, random);
+        if (r == null) {
+            return -1;
+        }
+        long page = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
+        if (!pages.containsKey(page)) {
+            return -1;
+        }
+        return page + random.nextInt(8) * 512L + (random.nextBoolean() ? 0 : 8);
+    }
+}

@@ -141,6 +141,7 @@ import java.util.Map;
  * tables, VMAs and mm_struct go when the call returns ({@link #leave}).
  */
 final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences, TlbListener {
+    static final int EPERM = -1;
     static final int ENOENT = -2;
     static final int EIO = -5;
     static final int EBADF = -9;
@@ -150,6 +151,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     static final int ENOTDIR = -20;
     static final int EISDIR = -21;
     static final int EINVAL = -22;
+    static final int EOVERFLOW = -75;
 
     /** The heap starts here ({@code mm->start_brk}), in every page-table format. */
     static final long HEAP_BASE = 0x0100_0000L;

@@ -112,11 +112,11 @@ final class VmaOps {
         k.enter(t);
         try {
             k.pt();
-            if (length <= 0 || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
-                return LinuxMemoryManager.EINVAL;
-            }
-            int type = flags & (Mman.MAP_SHARED | Mman.MAP_PRIVATE);
-            if (type != Mman.MAP_SHARED && type != Mman.MAP_PRIVATE) {
+            // the checks of sys_mmap, ksys_mmap_pgoff and do_mmap, in their order: an offset
+            // off a page boundary (EINVAL, anonymous too), the descriptor, a length of 0
+            // (EINVAL) or one that no address space holds (ENOMEM: a negative length is a huge
+            // size_t), a file range past the largest offset (EOVERFLOW, file_mmap_ok)
+            if ((offset & Page.OFFSET_MASK) != 0) {
                 return LinuxMemoryManager.EINVAL;
             }
             AddressSpace file = null;
@@ -128,13 +128,21 @@ final class VmaOps {
                 if (file == null) {
                     return LinuxMemoryManager.EBADF;
                 }
-                if ((offset & Page.OFFSET_MASK) != 0 || offset < 0) {
-                    return LinuxMemoryManager.EINVAL;
-                }
+            }
+            if (length == 0) {
+                return LinuxMemoryManager.EINVAL;
             }
             long len = Page.align(length);
-            if (len <= 0 || len > k.pt.userAddressLimit()) {
+            if (length < 0 || len <= 0 || len > k.pt.userAddressLimit()) {
                 return LinuxMemoryManager.ENOMEM;
+            }
+            if (file != null && (offset < 0 || offset > Long.MAX_VALUE - len)) {
+                return LinuxMemoryManager.EOVERFLOW;
+            }
+            int type = flags & (Mman.MAP_SHARED | Mman.MAP_PRIVATE);
+            if (type != Mman.MAP_SHARED && type != Mman.MAP_PRIVATE
+                || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
+                return LinuxMemoryManager.EINVAL;
             }
             Mm mm = t.mm;
             long start;
@@ -142,7 +150,10 @@ final class VmaOps {
                 if ((addr & Page.OFFSET_MASK) != 0) {
                     return LinuxMemoryManager.EINVAL;
                 }
-                if (addr < LinuxMemoryManager.MMAP_MIN || addr + len > k.pt.userAddressLimit() || addr + len < addr) {
+                if (addr < LinuxMemoryManager.MMAP_MIN) {
+                    return LinuxMemoryManager.EPERM; // cap_mmap_addr: below mmap_min_addr
+                }
+                if (addr + len > k.pt.userAddressLimit() || addr + len < addr) {
                     return LinuxMemoryManager.ENOMEM;
                 }
                 int r = unmapRange(mm, addr, addr + len);

@@ -278,7 +278,7 @@ final class FileAddressSpace implements AddressSpace {
     public int write(long pos, byte[] src, int offset, int length) throws IOException {
         checkRange(pos, length, src.length - offset);
         if (length > 0 && pos + length > size) {
-            zeroPastEof();
+            zeroPastEnd(size);
         }
         long requests = ioRequests;
         int done = 0;
@@ -501,17 +501,8 @@ final class FileAddressSpace implements AddressSpace {
                 removePage(gangIndex[i], pfn);
             }
         }
-        // truncate_partial_page: the bytes past the new end read as zeros if the file grows again
-        int tail = (int) (newSize & Page.OFFSET_MASK);
-        if (tail != 0) {
-            long pfn = tree.lookup(newSize >>> Page.SHIFT);
-            if (pfn >= 0) {
-                cache.machine.memory().fill(Page.address(pfn) + tail, Page.SIZE - tail, (byte) 0);
-            }
-        }
-        if (newSize > size) {
-            zeroPastEof();
-        }
+        // truncate_partial_page when it shrinks, pagecache_isize_extended when it grows
+        zeroPastEnd(Math.min(newSize, size));
         size = newSize;
         if (ra.start >= first) {
             ra.size = 0;
@@ -520,16 +511,17 @@ final class FileAddressSpace implements AddressSpace {
     }
 
     /**
-     * {@code pagecache_isize_extended} with the zeroing of the EOF folio Linux does before
-     * the size grows: the bytes of the cached last page past {@code i_size} hold whatever a
-     * shared mapping stored there (never the file's), and once the file grows over them
-     * they must read as zeros (the extended area of {@code ftruncate}, the hole of a write
-     * past the end).
+     * Zeroes the cached page holding byte {@code end} from there to the page's end. The
+     * bytes of the last page past {@code i_size} hold whatever a shared mapping stored there
+     * (never the file's); once the file grows over them they must read as zeros (the
+     * extended area of {@code ftruncate}, the hole of a write past the end). Truncation
+     * zeroes past the new end ({@code truncate_partial_page}), a size that grows past the
+     * old one ({@code pagecache_isize_extended} and the EOF folio's zeroing).
      */
-    private void zeroPastEof() {
-        int tail = (int) (size & Page.OFFSET_MASK);
+    private void zeroPastEnd(long end) {
+        int tail = (int) (end & Page.OFFSET_MASK);
         if (tail != 0) {
-            long pfn = tree.lookup(size >>> Page.SHIFT);
+            long pfn = tree.lookup(end >>> Page.SHIFT);
             if (pfn >= 0) {
                 cache.machine.memory().fill(Page.address(pfn) + tail, Page.SIZE - tail, (byte) 0);
             }

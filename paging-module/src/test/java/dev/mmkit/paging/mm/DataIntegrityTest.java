@@ -163,7 +163,7 @@ class DataIntegrityTest {
                     if (r == null) {
                         continue;
                     }
-                    long start = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
+                    long start = ShadowPicks.randomPage(r, random);
                     long len = (1 + random.nextInt(8)) * P;
                     ShadowPicks.log(log, op + ": munmap pid " + pid + " " + Long.toHexString(start) + " len " + len, LOG);
                     assertThat(mm.munmap(pid, start, len)).isZero();
@@ -173,7 +173,7 @@ class DataIntegrityTest {
                     if (r == null) {
                         continue;
                     }
-                    long start = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
+                    long start = ShadowPicks.randomPage(r, random);
                     long end = Math.min(r[1], start + (1 + random.nextInt(8)) * P);
                     if (s.pages.subMap(start, end).size() != (end - start) / P) {
                         continue;

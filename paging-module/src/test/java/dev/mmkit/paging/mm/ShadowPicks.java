@@ -29,6 +29,11 @@ public final class ShadowPicks {
         return regions.isEmpty() ? null : regions.get(random.nextInt(regions.size()));
     }
 
+    /** The address of a random page of region {@code r} ({@code [start, end)}). */
+    public static long randomPage(long[] r, SplittableRandom random) {
+        return r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
+    }
+
     /**
      * An 8-byte slot of a page of a random region that {@code pages} says is mapped, or −1.
      * Slots of a page are few (eight, two offsets each), so values get overwritten and read.
@@ -38,7 +43,7 @@ public final class ShadowPicks {
         if (r == null) {
             return -1;
         }
-        long page = r[0] + random.nextInt((int) ((r[1] - r[0]) / P)) * P;
+        long page = randomPage(r, random);
         if (!pages.containsKey(page)) {
             return -1;
         }

@@ -648,6 +648,11 @@ public final class Assembly implements AutoCloseable {
         }
 
         @Override
+        public int referencedPtes(long pfn) {
+            throw new IllegalStateException("no page is resident while the policy is created");
+        }
+
+        @Override
         public boolean isReferenced(long pfn) {
             throw new IllegalStateException("no page is resident while the policy is created");
         }

@@ -44,14 +44,16 @@ import dev.mmkit.api.replacement.ReplacementPolicy;
  *       distinguish), keep its mark, clear {@code PG_active}, append it to the inactive
  *       list.</li>
  *   <li>{@code shrink_inactive_list} → {@code page_check_references} on the inactive list's
- *       oldest page, with ptes = referenced since the last look (tested and cleared through
- *       {@link PageReferences#testAndClearReferenced}) and flag = the page's mark:
+ *       oldest page, with ptes = the references since the last look (counted and cleared
+ *       through {@link PageReferences#referencedPtes}: one per mapping whose A bit is set)
+ *       and flag = the page's mark:
  *       <ul>
- *         <li>ptes and flag: promote — set {@code PG_active}, append to the active list
- *             (the second reference);</li>
- *         <li>ptes only: mark the page, rotate it to the inactive list's newest end (every
- *             mapped page starts with A set by the fault that brought it in, so Linux
- *             "looks twice");</li>
+ *         <li>ptes and flag, or ptes &gt; 1: promote — set {@code PG_active}, append to the
+ *             active list (the second reference; a page that two processes referenced
+ *             since the last look has had two, as {@code referenced_ptes > 1} says);</li>
+ *         <li>one reference and no mark: mark the page, rotate it to the inactive list's
+ *             newest end (every mapped page starts with A set by the fault that brought it
+ *             in, so Linux "looks twice");</li>
  *         <li>neither, or the mark only: the victim.</li>
  *       </ul></li>
  * </ol>
@@ -126,10 +128,10 @@ final class TwoListPolicy implements ReplacementPolicy {
             }
             long pfn = lists.head(inactive);
             boolean flag = lists.aux(pfn) != 0;
-            boolean ptes = refs.testAndClearReferenced(pfn);
-            if (ptes) {
+            int ptes = refs.referencedPtes(pfn);
+            if (ptes > 0) {
                 lists.setAux(pfn, REFERENCED);
-                if (flag) {
+                if (flag || ptes > 1) {
                     activate(pfn, kind);
                 } else {
                     lists.rotate(inactive);

@@ -4,8 +4,10 @@ import dev.mmkit.api.machine.MemMap;
 import dev.mmkit.api.machine.PageFlags;
 import dev.mmkit.api.replacement.PageReferences;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,6 +17,8 @@ import java.util.Set;
  */
 final class FakeReferences implements PageReferences {
     final Set<Long> accessed = new HashSet<>();
+    /** Pages referenced through several mappings, by {@link #touchShared}: the number of A bits. */
+    final Map<Long, Integer> shared = new HashMap<>();
     final Set<Long> dirty = new HashSet<>();
     final Set<Long> invalid = new HashSet<>();
     final List<Long> writebacks = new ArrayList<>();
@@ -37,11 +41,23 @@ final class FakeReferences implements PageReferences {
         return this;
     }
 
+    /** References a page through {@code ptes} mappings (processes sharing it): as many A bits set. */
+    FakeReferences touchShared(int ptes, long pfn) {
+        shared.put(pfn, ptes);
+        return this;
+    }
+
     @Override
     public boolean testAndClearReferenced(long pfn) {
+        return referencedPtes(pfn) != 0;
+    }
+
+    @Override
+    public int referencedPtes(long pfn) {
         tested.add(pfn);
-        boolean flag = memMap != null && memMap.testAndClearFlag(pfn, PageFlags.PG_REFERENCED);
-        return accessed.remove(pfn) | flag;
+        int flag = memMap != null && memMap.testAndClearFlag(pfn, PageFlags.PG_REFERENCED) ? 1 : 0;
+        Integer ptes = shared.remove(pfn);
+        return (ptes != null ? ptes : accessed.remove(pfn) ? 1 : 0) + flag;
     }
 
     @Override

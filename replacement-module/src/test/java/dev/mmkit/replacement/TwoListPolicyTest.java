@@ -76,6 +76,30 @@ class TwoListPolicyTest {
     }
 
     @Test
+    void aPageReferencedThroughTwoMappingsIsPromotedAtTheFirstLook() {
+        // page_check_references: "if (referenced_page || referenced_ptes > 1) return
+        // PAGEREF_ACTIVATE" -- a page two processes referenced needs no second trip
+        addAnon(1, 2, 3);
+        refs.touchShared(2, 2);
+        // 1: one A bit, no mark -> marked, rotated; 2: two A bits, no mark -> active at once;
+        // 3: one A bit -> marked, rotated; 1: marked, not referenced since -> goes
+        assertThat(policy.evict()).isEqualTo(1);
+        assertThat(policy.listOf(2)).isEqualTo(TwoListPolicy.ACTIVE_ANON);
+        assertThat(policy.listOf(3)).isEqualTo(TwoListPolicy.INACTIVE_ANON);
+        assertThat(vmstat.get(VmItem.PGACTIVATE)).isEqualTo(1);
+        policy.verify();
+    }
+
+    @Test
+    void aPageReferencedThroughOneMappingAndItsFlagIsPromoted() {
+        // one A bit plus PG_referenced (a read through the page cache) is two references
+        addAnon(1, 2);
+        memMap.setFlag(2, PageFlags.PG_REFERENCED);
+        assertThat(policy.evict()).isEqualTo(1);
+        assertThat(policy.listOf(2)).isEqualTo(TwoListPolicy.ACTIVE_ANON);
+    }
+
+    @Test
     void keepsAnonAndFileApartAndScansThemBySwappiness() {
         for (long p = 1; p <= 10; p++) {
             memMap.setFlag(p, PageFlags.PG_ANON);

@@ -17,6 +17,19 @@ public interface PageReferences {
      */
     boolean testAndClearReferenced(long pfn);
 
+    /**
+     * {@code page_referenced} + {@code TestClearPageReferenced}, counted: how many references
+     * were recorded since the last call, clearing them as {@link #testAndClearReferenced}
+     * does (which is this count &gt; 0). Each PTE that maps the page with its accessed bit
+     * set counts one (Linux's {@code referenced_ptes}: a page that two processes referenced
+     * counts two), and the page's {@code PG_referenced} one more (what the machine records
+     * itself: soft faults, software-emulated referenced bits, page-cache reads and writes).
+     * With software-emulated bits the count is 0 or 1.
+     *
+     * @since 1.1
+     */
+    int referencedPtes(long pfn);
+
     /** Whether the page was referenced, without clearing anything. */
     boolean isReferenced(long pfn);
 

@@ -85,6 +85,11 @@ public class ReplacementBench {
         }
 
         @Override
+        public int referencedPtes(long pfn) {
+            return testAndClear(accessed, pfn) ? 1 : 0;
+        }
+
+        @Override
         public boolean isReferenced(long pfn) {
             return test(accessed, pfn);
         }

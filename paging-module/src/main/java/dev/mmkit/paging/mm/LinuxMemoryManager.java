@@ -469,6 +469,11 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     }
 
     @Override
+    public int referencedPtes(long pfn) {
+        return rmap.referencedPtes(pfn);
+    }
+
+    @Override
     public boolean isReferenced(long pfn) {
         return rmap.isReferenced(pfn);
     }

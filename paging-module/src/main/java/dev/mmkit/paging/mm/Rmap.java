@@ -219,19 +219,24 @@ final class Rmap {
         }
     }
 
-    /**
-     * {@code page_referenced} + clear. Hardware bits: PG_referenced or A in any PTE, A
-     * cleared (with a shootdown, so the next reference walks and sets it again). Software
-     * bits: PG_referenced alone; the page is mapped invalid everywhere so that its next
-     * reference faults and sets it again (the BSD/VAX emulation).
-     */
+    /** {@link #referencedPtes} &gt; 0. */
     boolean testAndClearReferenced(long pfn) {
+        return referencedPtes(pfn) != 0;
+    }
+
+    /**
+     * {@code page_referenced} + {@code TestClearPageReferenced}, counted. Hardware bits: one
+     * for each PTE mapping the page with A set (A cleared, with a shootdown, so the next
+     * reference walks and sets it again), one more for PG_referenced (cleared). Software
+     * bits: PG_referenced alone, 0 or 1; the page is mapped invalid everywhere so that its
+     * next reference faults and sets it again (the BSD/VAX emulation).
+     */
+    int referencedPtes(long pfn) {
+        int pageReferenced = memMap.testAndClearFlag(pfn, PageFlags.PG_REFERENCED) ? 1 : 0;
         if (softwareBits) {
-            boolean referenced = memMap.testAndClearFlag(pfn, PageFlags.PG_REFERENCED);
             invalidate(pfn, true);
-            return referenced;
+            return pageReferenced;
         }
-        boolean pageReferenced = memMap.testAndClearFlag(pfn, PageFlags.PG_REFERENCED);
         // the common case (a clock hand's step): one anonymous mapping in a VMA no fork
         // shares, whose entry is read directly, without the walk's visitor
         Vma sole = memMap.testFlag(pfn, PageFlags.PG_ANON) ? soleAnonVma(pfn) : null;
@@ -241,14 +246,14 @@ final class Rmap {
             long pte = k.pt.getPte(sole.mm.root, va);
             if (mapsPage(pte, pfn) && Pte.isAccessed(pte)) {
                 clearAccessed(sole, va, pte);
-                return true;
+                return pageReferenced + 1;
             }
             return pageReferenced;
         }
-        boolean[] referenced = {pageReferenced};
+        int[] referenced = {pageReferenced};
         rmapWalk(pfn, (vma, va, pte) -> {
             if (Pte.isAccessed(pte)) {
-                referenced[0] = true;
+                referenced[0]++;
                 clearAccessed(vma, va, pte);
             }
         });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mmkit.api.hw.Access;
 import dev.mmkit.api.hw.Pte;
+import dev.mmkit.api.machine.PageFlags;
 import dev.mmkit.api.workload.Mman;
 import dev.mmkit.machine.StandaloneMachine;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,37 @@ class PageReferencesTest {
         mm.load(child, a, 8);
         assertThat(mm.testAndClearReferenced(pfn)).isTrue();
         assertThat(mm.isReferenced(pfn)).isFalse();
+    }
+
+    @Test
+    void referencedPtesCountsEachMappingThatReferencedThePage() {
+        // page_referenced's count (referenced_ptes), which page_check_references promotes on when > 1
+        int parent = mm.spawn("p");
+        long a = mm.mmap(parent, 0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        mm.store(parent, a, 8, 1);
+        int child = mm.fork(parent);
+        long pfn = pfnOf(parent, a);
+        mm.referencedPtes(pfn);
+        mm.load(parent, a, 8);
+        mm.load(child, a, 8);
+        assertThat(mm.referencedPtes(pfn)).isEqualTo(2);
+        assertThat(mm.referencedPtes(pfn)).isZero();
+        mm.load(child, a, 8);
+        assertThat(mm.referencedPtes(pfn)).isEqualTo(1);
+        // PG_referenced (what the machine records itself) counts one more
+        mm.load(parent, a, 8);
+        machine.memMap().setFlag(pfn, PageFlags.PG_REFERENCED);
+        assertThat(mm.referencedPtes(pfn)).isEqualTo(2);
+        assertThat(machine.memMap().testFlag(pfn, PageFlags.PG_REFERENCED)).isFalse();
+        // the sole mapping of a page no fork shares is read directly: the same count
+        int other = mm.spawn("q");
+        long b = mm.mmap(other, 0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        mm.store(other, b, 8, 1);
+        long own = pfnOf(other, b);
+        machine.memMap().setFlag(own, PageFlags.PG_REFERENCED);
+        assertThat(mm.referencedPtes(own)).isEqualTo(2);
+        assertThat(mm.referencedPtes(own)).isZero();
+        mm.verify();
     }
 
     @Test

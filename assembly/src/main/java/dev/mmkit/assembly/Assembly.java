@@ -249,7 +249,10 @@ public final class Assembly implements AutoCloseable {
             return config;
         }
 
-        /** Every configuration problem found (types, unknown keys, unknown names). */
+        /**
+         * Every configuration problem found: types, unknown keys, unknown names, and the
+         * values the machine and the chosen implementations check (all but the zone layout).
+         */
         public List<String> problems() {
             return problems;
         }
@@ -364,20 +367,42 @@ public final class Assembly implements AutoCloseable {
             Configuration user = Configuration.user(configFile, texts, sets);
             BundleHost host = startHost(user);
             Problems problems = new Problems();
+            List<String> typeProblems = List.of();
+            Problems later = new Problems();
             Config effective = null;
             try {
                 Config defaults = Configuration.defaults(host.bundleDefaults());
                 Config reference = defaults.resolve();
                 effective = user.effective(defaults);
                 Configuration.typeErrors(effective, reference, problems);
+                typeProblems = problems.list();
                 user.unknownKeys(reference, problems);
-                choose(host, effective, problems);
+                Map<Slot, Implementation> chosen = choose(host, effective, problems);
+                // the values, as a boot checks them before it creates anything (but the zone
+                // layout, which only the page allocator reads when it is created)
+                try {
+                    StandaloneMachine.validate(effective);
+                } catch (ConfigurationException e) {
+                    later.addAll(e);
+                } catch (ConfigException e) {
+                    if (typeProblems.isEmpty()) {
+                        later.add(e.getMessage());
+                    }
+                }
+                for (Map.Entry<Slot, Implementation> e : chosen.entrySet()) {
+                    Slot slot = e.getKey();
+                    try {
+                        validate(slot, e.getValue(), e.getValue().provider(host, slot.providerType()), effective, later);
+                    } catch (AssemblyException failed) {
+                        later.add(failed.getMessage()); // a listing goes on; a boot would stop here
+                    }
+                }
             } catch (ConfigurationException e) {
                 problems.addAll(e);
             } catch (ConfigException e) {
                 problems.add(e.getMessage());
             }
-            return new Inspection(host, effective, problems.list());
+            return new Inspection(host, effective, merged(problems, typeProblems, later));
         }
 
         /**
@@ -447,14 +472,9 @@ public final class Assembly implements AutoCloseable {
                 for (Map.Entry<Slot, ImplementationProvider> e : providers.entrySet()) {
                     validate(e.getKey(), chosen.get(e.getKey()), e.getValue(), effective, later);
                 }
-                List<String> all = new ArrayList<>(problems.list());
-                for (String p : later.list()) {
-                    if (typeProblems.stream().noneMatch(bad -> samePath(bad, p))) {
-                        all.add(p);
-                    }
-                }
+                List<String> all = merged(problems, typeProblems, later);
                 if (!all.isEmpty()) {
-                    throw new ConfigurationException(new ArrayList<>(new LinkedHashSet<>(all)));
+                    throw new ConfigurationException(all);
                 }
                 WorkloadSource workload = createAll(machine, factory, chosen, effective);
                 phases.mark("create");
@@ -523,6 +543,20 @@ public final class Assembly implements AutoCloseable {
     private static Thread preparing;
 
     /** Whether two formatted problems name the same path ({@code file: line: path: problem}). */
+    /**
+     * The first checks' problems, then the later checks' that are not about a path whose
+     * value already has the wrong type (a bad type makes the later check fail too), each once.
+     */
+    private static List<String> merged(Problems first, List<String> typeProblems, Problems later) {
+        List<String> all = new ArrayList<>(first.list());
+        for (String p : later.list()) {
+            if (typeProblems.stream().noneMatch(bad -> samePath(bad, p))) {
+                all.add(p);
+            }
+        }
+        return new ArrayList<>(new LinkedHashSet<>(all));
+    }
+
     private static boolean samePath(String a, String b) {
         String pa = pathOf(a);
         return pa != null && pa.equals(pathOf(b));

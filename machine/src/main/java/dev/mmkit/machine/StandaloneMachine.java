@@ -85,32 +85,12 @@ public final class StandaloneMachine implements Machine {
         this.config = b.config;
         this.problems = new Problems();
         this.settings = new ConfigSettings(config, "mmkit.machine", problems);
-        // Every setting is read even after one fails, so that one build reports them all.
-        Settings memorySettings = read(() -> settings.getBlock("memory"), null);
-        problems.throwIfAny();
-        long size = read(() -> memorySettings.getBytes("size"), -1L);
-        long pageSize = read(() -> memorySettings.getBytes("page-size"), (long) Page.SIZE);
-        String backing = read(() -> memorySettings.getString("backing"), "bytes");
-        if (pageSize != Page.SIZE) {
-            memorySettings.reportProblem("page-size", pageSize + " bytes (expected: 4KiB, the x86 base page)");
-        }
-        if (size != -1 && (size < Page.SIZE * 16L || size % Page.SIZE != 0)) {
-            memorySettings.reportProblem("size", size + " bytes (expected: a whole number of 4KiB pages, at least 64KiB)");
-        }
-        if (size / Page.SIZE > Integer.MAX_VALUE - 8) {
-            memorySettings.reportProblem("size", size + " bytes (expected: at most " + (Integer.MAX_VALUE - 8) + " pages)");
-        }
-        if (!backing.equals("bytes") && !backing.equals("none")) {
-            memorySettings.reportProblem("backing", "Unknown backing [" + backing + "], known options [bytes, none]");
-        }
-        this.nrCpus = read(() -> settings.getInt("cpus"), 1);
-        if (nrCpus < 1 || nrCpus > 64) {
-            settings.reportProblem("cpus", nrCpus + " (expected: 1-64)");
-        }
-        this.seed = read(() -> settings.getLong("seed"), 0L);
-        this.cost = read(() -> SettingsCostModel.from(settings.getBlock("cost")), null);
-        problems.throwIfAny();
-        long nrFrames = size / Page.SIZE;
+        Own own = Own.read(settings, problems);
+        this.nrCpus = own.nrCpus();
+        this.seed = own.seed();
+        this.cost = own.cost();
+        long nrFrames = own.nrFrames();
+        String backing = own.backing();
         this.memory = new ArrayPhysicalMemory(nrFrames, backing.equals("bytes"));
         this.memMap = new ArrayMemMap(nrFrames);
         this.random = new SplittableRandom(seed);
@@ -127,13 +107,56 @@ public final class StandaloneMachine implements Machine {
         this.storeFactory = b.storeFactory;
     }
 
-    /** Reads one setting; a bad value is recorded in {@link #problems} and {@code fallback} stands in. */
-    private <T> T read(java.util.function.Supplier<T> getter, T fallback) {
-        try {
-            return getter.get();
-        } catch (dev.mmkit.api.machine.ConfigurationException e) {
-            problems.addAll(e);
-            return fallback;
+    /**
+     * Checks the machine's own settings ({@code mmkit.machine}: memory, CPUs, seed, cost) as
+     * {@link Builder#build} does, without building anything: what {@code mmkit config} reports.
+     *
+     * @throws dev.mmkit.api.machine.ConfigurationException with every problem found
+     */
+    public static void validate(Config config) {
+        Problems problems = new Problems();
+        Own.read(new ConfigSettings(config, "mmkit.machine", problems), problems);
+    }
+
+    /** The machine's own settings, read and checked. */
+    private record Own(long nrFrames, String backing, int nrCpus, long seed, CostModel cost) {
+        /** Reads every setting even after one fails, so that one build reports them all; throws if any is bad. */
+        static Own read(ConfigSettings settings, Problems problems) {
+            Settings memorySettings = read(problems, () -> settings.getBlock("memory"), null);
+            problems.throwIfAny();
+            long size = read(problems, () -> memorySettings.getBytes("size"), -1L);
+            long pageSize = read(problems, () -> memorySettings.getBytes("page-size"), (long) Page.SIZE);
+            String backing = read(problems, () -> memorySettings.getString("backing"), "bytes");
+            if (pageSize != Page.SIZE) {
+                memorySettings.reportProblem("page-size", pageSize + " bytes (expected: 4KiB, the x86 base page)");
+            }
+            if (size != -1 && (size < Page.SIZE * 16L || size % Page.SIZE != 0)) {
+                memorySettings.reportProblem("size", size + " bytes (expected: a whole number of 4KiB pages, at least 64KiB)");
+            }
+            if (size / Page.SIZE > Integer.MAX_VALUE - 8) {
+                memorySettings.reportProblem("size", size + " bytes (expected: at most " + (Integer.MAX_VALUE - 8) + " pages)");
+            }
+            if (!backing.equals("bytes") && !backing.equals("none")) {
+                memorySettings.reportProblem("backing", "Unknown backing [" + backing + "], known options [bytes, none]");
+            }
+            int nrCpus = read(problems, () -> settings.getInt("cpus"), 1);
+            if (nrCpus < 1 || nrCpus > 64) {
+                settings.reportProblem("cpus", nrCpus + " (expected: 1-64)");
+            }
+            long seed = read(problems, () -> settings.getLong("seed"), 0L);
+            CostModel cost = read(problems, () -> SettingsCostModel.from(settings.getBlock("cost")), null);
+            problems.throwIfAny();
+            return new Own(size / Page.SIZE, backing, nrCpus, seed, cost);
+        }
+
+        /** Reads one setting; a bad value is recorded in {@code problems} and {@code fallback} stands in. */
+        private static <T> T read(Problems problems, java.util.function.Supplier<T> getter, T fallback) {
+            try {
+                return getter.get();
+            } catch (dev.mmkit.api.machine.ConfigurationException e) {
+                problems.addAll(e);
+                return fallback;
+            }
         }
     }
 

@@ -156,7 +156,8 @@ public final class MmkitAssembly implements BeforeAllCallback, AfterAllCallback,
 
     /**
      * The configuration problems of this description, found without building a machine
-     * (types, unknown keys, unknown implementation names); empty when it would boot.
+     * (types, unknown keys, unknown implementation names, values the machine and the chosen
+     * implementations check; not the zone layout); empty when it would boot.
      */
     public List<String> problems() {
         Path dir = runDirectory != null ? runDirectory : temporaryDirectory();

@@ -66,6 +66,20 @@ class CliIT {
     }
 
     @Test
+    void configChecksTheValuesAsARunWouldWithoutBuildingAMachine() throws IOException {
+        Path file = dir.resolve("values.conf");
+        Files.writeString(file, "mmkit.machine {\n  cpus = 65\n  memory.size = 1KiB\n}\n"
+            + "mmkit.machine.tlb.entries = 0\nmmkit.machine.paging.swap.size = -1\n");
+        assertThat(mmkit("config", "-c", file.toString())).isEqualTo(2);
+        assertThat(err).contains(file + ": 2: mmkit.machine.cpus: 65 (expected: 1-64)")
+            .contains(file + ": 3: mmkit.machine.memory.size: 1024 bytes (expected: a whole number of 4KiB pages, at least 64KiB)")
+            .contains(file + ": 5: mmkit.machine.tlb.entries: ")
+            .contains(file + ": 6: mmkit.machine.paging.swap.size: ");
+        assertThat(out).contains("mmkit.machine.cpus = 65");
+        assertThat(dir.resolve("run").resolve("swapfile")).doesNotExist(); // nothing was built
+    }
+
+    @Test
     void configurationErrorsExitWithTwo() throws IOException {
         Path file = dir.resolve("bad.conf");
         Files.writeString(file, "mmkit.machine.page-allocator.impl = foo\n");

@@ -34,28 +34,36 @@ class PageReferencesTest {
         assertThat(mm.isReferenced(pfn)).isTrue();
     }
 
-    @Test
-    void referencedBitsOfEveryMappingCount() {
+    /** A page that a parent wrote and then forked: mapped by both, its bits cleared. */
+    private record Shared(int parent, int child, long a, long pfn) {
+    }
+
+    private Shared sharedByFork() {
         int parent = mm.spawn("p");
         long a = mm.mmap(parent, 0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
         mm.store(parent, a, 8, 1);
         int child = mm.fork(parent);
         long pfn = pfnOf(parent, a);
         mm.testAndClearReferenced(pfn);
-        mm.load(child, a, 8);
-        assertThat(mm.testAndClearReferenced(pfn)).isTrue();
-        assertThat(mm.isReferenced(pfn)).isFalse();
+        return new Shared(parent, child, a, pfn);
+    }
+
+    @Test
+    void referencedBitsOfEveryMappingCount() {
+        Shared s = sharedByFork();
+        mm.load(s.child(), s.a(), 8);
+        assertThat(mm.testAndClearReferenced(s.pfn())).isTrue();
+        assertThat(mm.isReferenced(s.pfn())).isFalse();
     }
 
     @Test
     void referencedPtesCountsEachMappingThatReferencedThePage() {
         // page_referenced's count (referenced_ptes), which page_check_references promotes on when > 1
-        int parent = mm.spawn("p");
-        long a = mm.mmap(parent, 0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
-        mm.store(parent, a, 8, 1);
-        int child = mm.fork(parent);
-        long pfn = pfnOf(parent, a);
-        mm.referencedPtes(pfn);
+        Shared s = sharedByFork();
+        int parent = s.parent();
+        int child = s.child();
+        long a = s.a();
+        long pfn = s.pfn();
         mm.load(parent, a, 8);
         mm.load(child, a, 8);
         assertThat(mm.referencedPtes(pfn)).isEqualTo(2);

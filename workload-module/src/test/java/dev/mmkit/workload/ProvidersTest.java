@@ -22,7 +22,9 @@ class ProvidersTest {
         new UniformWorkloadProvider(), new ZipfWorkloadProvider(), new LoopWorkloadProvider(), new PhasedWorkloadProvider());
 
     private static StandaloneMachine machine(String hocon) {
-        return StandaloneMachine.builder(StandaloneMachine.config(hocon)).runDirectory(Path.of("target/run")).build();
+        // the synthetic workloads check their region against the page table's user address space (x86-64's)
+        return StandaloneMachine.builder(StandaloneMachine.config(hocon)).runDirectory(Path.of("target/run"))
+            .pageTable(m -> SyntheticRegionFitsTest.pageTable(1L << 47)).build();
     }
 
     @Test

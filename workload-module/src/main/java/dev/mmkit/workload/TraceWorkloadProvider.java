@@ -6,6 +6,7 @@ import dev.mmkit.api.machine.Settings;
 import dev.mmkit.api.workload.WorkloadSource;
 import dev.mmkit.api.workload.WorkloadSourceProvider;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
@@ -33,15 +34,29 @@ public final class TraceWorkloadProvider implements WorkloadSourceProvider {
         String path = trace.getString("path");
         if (path.isBlank()) {
             trace.reportProblem("path", "no trace file given (set mmkit.workload.trace.path or use --trace FORMAT:PATH)");
-        } else if (!Files.isRegularFile(Path.of(path))) {
-            trace.reportProblem("path", "no such file: " + path);
-        } else if (!Files.isReadable(Path.of(path))) {
-            trace.reportProblem("path", "cannot read " + path);
+        } else {
+            checkFile(trace, path);
         }
         if (trace.getString("process-name").isBlank()) {
             trace.reportProblem("process-name", "empty (expected: a process name such as trace)");
         }
         trace.getBoolean("page-numbers");
+    }
+
+    /** Reports a path the host cannot name (a NUL character), a missing file or one it cannot read. */
+    private static void checkFile(Settings trace, String path) {
+        Path file;
+        try {
+            file = Path.of(path);
+        } catch (InvalidPathException e) {
+            trace.reportProblem("path", "not a file name (" + e.getReason() + ")");
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
+            trace.reportProblem("path", "no such file: " + path);
+        } else if (!Files.isReadable(file)) {
+            trace.reportProblem("path", "cannot read " + path);
+        }
     }
 
     @Override

@@ -36,7 +36,11 @@ import dev.mmkit.api.workload.WorkloadSource;
  * {@code data mismatch at pid P vaddr 0x...}. With {@code memory.backing = none} page
  * contents are not kept, so values are stored and loaded but not compared. A process that
  * the machine kills (out of memory) ends its part of the program; the report shows why.
- * init, worker and reader stay alive, so that the report shows their maps.
+ * The OOM killer picks the largest process, not always the one that faulted, so every part
+ * starts by asking whether its process is still alive (a call naming a dead process would
+ * throw), and a fork that fails (ENOMEM) ends only the child's part; a dead init ends the
+ * parts that are its own or forked from it. init, worker and reader stay alive, so that the
+ * report shows their maps.
  */
 final class DefaultWorkload implements WorkloadSource {
     private static final int PAGE = Page.SIZE;
@@ -100,14 +104,33 @@ final class DefaultWorkload implements WorkloadSource {
 
         // fork: the child shares the heap copy-on-write, then writes its own copy.
         int child = kernel.fork(init);
-        if (!check(kernel, child, heap, Math.min(heapPages, 32), 1)
-            || !fill(kernel, child, heap, Math.min(heapPages, 32), 4)
-            || !check(kernel, child, heap, Math.min(heapPages, 32), 4)
-            || !check(kernel, init, heap, Math.min(heapPages, 32), 1)) {
-            return;
+        long shared = Math.min(heapPages, 32);
+        if (child >= 0 && check(kernel, child, heap, shared, 1) && fill(kernel, child, heap, shared, 4)) {
+            check(kernel, child, heap, shared, 4);
+        }
+        if (check(kernel, init, heap, shared, 1)) {
+            region(kernel, init);
         }
 
-        // mmap, mprotect read-only, munmap from the middle.
+        // exec: the child becomes the worker that puts the machine under memory pressure.
+        if (child >= 0 && kernel.alive(child)) {
+            kernel.exec(child, "worker");
+            pressure(kernel, child);
+        }
+
+        // A store to a read-only page kills with SIGSEGV.
+        if (kernel.alive(init)) {
+            segv(kernel, init);
+        }
+
+        // Files through the page cache, when the machine has one.
+        if (kernel.alive(init)) {
+            files(kernel, init);
+        }
+    }
+
+    /** mmap, mprotect read-only, munmap from the middle. */
+    private void region(Kernel kernel, int init) {
         long regionPages = 8;
         long region = kernel.mmap(init, 0, regionPages * PAGE, RW, ANON, -1, 0);
         if (region >= 0) {
@@ -120,16 +143,6 @@ final class DefaultWorkload implements WorkloadSource {
             }
             kernel.munmap(init, region + 3 * PAGE, 2 * PAGE);
         }
-
-        // exec: the child becomes the worker that puts the machine under memory pressure.
-        kernel.exec(child, "worker");
-        pressure(kernel, child);
-
-        // A store to a read-only page kills with SIGSEGV.
-        segv(kernel, init);
-
-        // Files through the page cache, when the machine has one.
-        files(kernel, init);
     }
 
     /** Grows the break by up to {@code pages}; answers the pages it grew by. */
@@ -139,6 +152,9 @@ final class DefaultWorkload implements WorkloadSource {
     }
 
     private void pressure(Kernel kernel, int pid) {
+        if (!kernel.alive(pid)) {
+            return; // exec could not build the new address space
+        }
         long pages = pressurePages;
         long area = kernel.mmap(pid, 0, pages * PAGE, RW, ANON, -1, 0);
         while (area < 0 && pages > 1) {
@@ -164,13 +180,23 @@ final class DefaultWorkload implements WorkloadSource {
 
     private void segv(Kernel kernel, int parent) {
         int victim = kernel.fork(parent);
+        if (victim < 0) {
+            return;
+        }
         kernel.exec(victim, "segv");
+        if (!kernel.alive(victim)) {
+            return;
+        }
         long page = kernel.mmap(victim, 0, PAGE, Mman.PROT_READ, ANON, -1, 0);
         if (page < 0) {
             kernel.exit(victim);
             return;
         }
-        if (kernel.load(victim, page, 8) != 0 && checkData) {
+        long loaded = kernel.load(victim, page, 8);
+        if (!kernel.alive(victim)) {
+            return;
+        }
+        if (loaded != 0 && checkData) {
             throw new WorkloadException("data mismatch at pid " + victim + " vaddr " + Page.hex(page)
                 + ": expected 0x0 (a fresh anonymous page), got another value");
         }
@@ -187,6 +213,9 @@ final class DefaultWorkload implements WorkloadSource {
         }
         byte[] buffer = new byte[PAGE];
         for (int p = 0; p < FILE_PAGES; p++) {
+            if (!kernel.alive(pid)) {
+                return; // a page-cache allocation OOM-killed it
+            }
             fillPage(buffer, p);
             int n = kernel.pwrite(pid, fd, buffer, PAGE, (long) p * PAGE);
             if (n != PAGE) {
@@ -195,6 +224,9 @@ final class DefaultWorkload implements WorkloadSource {
             }
         }
         for (int p = 0; p < FILE_PAGES; p++) {
+            if (!kernel.alive(pid)) {
+                return;
+            }
             int n = kernel.pread(pid, fd, buffer, PAGE, (long) p * PAGE);
             if (n != PAGE) {
                 throw new WorkloadException("pread of " + FILE_NAME + " page " + p + " by pid " + pid + ": " + n
@@ -209,6 +241,9 @@ final class DefaultWorkload implements WorkloadSource {
                     }
                 }
             }
+        }
+        if (!kernel.alive(pid)) {
+            return;
         }
         long map = kernel.mmap(pid, 0, (long) FILE_PAGES * PAGE, RW, Mman.MAP_SHARED, fd, 0);
         if (map >= 0) {
@@ -226,7 +261,9 @@ final class DefaultWorkload implements WorkloadSource {
                 throw new WorkloadException("data mismatch in " + FILE_NAME + " at offset 0x0 read by pid " + pid
                     + " after a store through a MAP_SHARED mapping: expected " + Page.hex(stored) + ", got " + Page.hex(word(buffer, 0)));
             }
-            kernel.fsync(pid, fd);
+            if (kernel.alive(pid)) {
+                kernel.fsync(pid, fd);
+            }
         }
 
         int reader = kernel.spawn("reader");
@@ -250,13 +287,20 @@ final class DefaultWorkload implements WorkloadSource {
                         + ", got " + Page.hex(word(buffer, 0)));
                 }
             }
-            kernel.close(reader, rfd);
+            if (kernel.alive(reader)) {
+                kernel.close(reader, rfd);
+            }
         }
-        kernel.close(pid, fd);
+        if (kernel.alive(pid)) {
+            kernel.close(pid, fd);
+        }
     }
 
-    /** Stores one word in each page; false when the process was killed. */
+    /** Stores one word in each page; false when the process was killed (or was dead already: another's fault may OOM-kill it). */
     private boolean fill(Kernel kernel, int pid, long start, long pages, int tag) {
+        if (!kernel.alive(pid)) {
+            return false;
+        }
         for (long i = 0; i < pages; i++) {
             if (!kernel.store(pid, start + i * PAGE + slot(i), 8, value(tag, i))) {
                 return false;
@@ -265,8 +309,11 @@ final class DefaultWorkload implements WorkloadSource {
         return true;
     }
 
-    /** Loads the word {@link #fill} stored in each page and compares it. */
+    /** Loads the word {@link #fill} stored in each page and compares it; false as {@link #fill}. */
     private boolean check(Kernel kernel, int pid, long start, long pages, int tag) {
+        if (!kernel.alive(pid)) {
+            return false;
+        }
         for (long i = 0; i < pages; i++) {
             if (!expect(kernel, pid, start + i * PAGE + slot(i), value(tag, i))) {
                 return false;

@@ -63,6 +63,17 @@ final class FakeKernel implements Kernel {
     long corruptVaddr = -1;
     /** After this many accesses the process is killed (-1: never). */
     long killAfter = -1;
+    /**
+     * Linux's OOM killer kills the process with the largest RSS, not necessarily the one that
+     * faulted: reference number {@link #oomAt} (1-based) of process {@link #oomTrigger} kills
+     * process {@link #oomVictim} (-1: never).
+     */
+    int oomTrigger = -1;
+    long oomAt;
+    int oomVictim = -1;
+    private long triggerReferences;
+    /** fork answers ENOMEM (-12) and creates nothing. */
+    boolean forkFails;
     int nextPid = 1;
 
     private Proc proc(int pid) {
@@ -105,6 +116,13 @@ final class FakeKernel implements Kernel {
         if (killAfter >= 0 && refs.size() > killAfter) {
             p.alive = false;
             return false;
+        }
+        if (pid == oomTrigger && ++triggerReferences == oomAt && procs.containsKey(oomVictim)) {
+            procs.get(oomVictim).alive = false;
+            calls.add("oom-kill " + oomVictim);
+            if (oomVictim == pid) {
+                return false;
+            }
         }
         if (p.admitAll) {
             return true;
@@ -176,6 +194,10 @@ final class FakeKernel implements Kernel {
     @Override
     public int fork(int pid) {
         Proc parent = proc(pid);
+        if (forkFails) {
+            calls.add("fork " + pid + " ENOMEM");
+            return -12;
+        }
         Proc child = new Proc();
         child.name = parent.name;
         parent.vmas.forEach((k, v) -> child.vmas.put(k, v.copy()));

@@ -22,7 +22,8 @@ import java.nio.file.Path;
  *  M 0421ee8,4         modify: a load and a store of the same bytes
  * </pre>
  * Lines starting with {@code ==pid==} are valgrind's own messages and are skipped, as are
- * blank lines. Any other line is an error naming its number.
+ * blank lines. Any other line is an error naming its number, and so is a size outside
+ * 1-512 bytes, which Lackey never prints ({@code MAX_DSIZE}).
  *
  * <h2>Replay</h2>
  * One process ({@link Kernel#spawnAdmitAll}) replays every reference: Lackey's trace carries
@@ -31,6 +32,9 @@ import java.nio.file.Path;
  * (the report shows why).
  */
 final class LackeyTrace implements WorkloadSource {
+    /** The largest access Lackey reports ({@code MAX_DSIZE} in {@code lackey/lk_main.c}). */
+    static final long MAX_DSIZE = 512;
+
     private final Path path;
     private final String processName;
 
@@ -88,8 +92,8 @@ final class LackeyTrace implements WorkloadSource {
                 if (!lines.atEnd()) {
                     throw lines.error("unexpected text after the size");
                 }
-                if (size == 0) {
-                    throw lines.error("size 0 (expected: at least 1 byte)");
+                if (size == 0 || size > MAX_DSIZE) {
+                    throw lines.error("size " + size + " (expected: 1-" + MAX_DSIZE + " bytes, as Lackey prints them)");
                 }
                 if (pid < 0) {
                     pid = kernel.spawnAdmitAll(processName);

@@ -71,6 +71,16 @@ class LackeyTraceTest {
     }
 
     @Test
+    void aSizeLackeyNeverPrintsIsAnError() throws Exception {
+        // lackey/lk_main.c: MAX_DSIZE 512; a huge size would otherwise be replayed page by page
+        Path trace = Files.writeString(dir.resolve("big.lackey"), " L 1000,512\n L 1000,1000000000000\n");
+        FakeKernel kernel = new FakeKernel();
+        assertThatThrownBy(() -> new LackeyTrace(trace, "t").run(kernel))
+            .hasMessage(trace + ": line 2: size 1000000000000 (expected: 1-512 bytes, as Lackey prints them) in ' L 1000,1000000000000'");
+        assertThat(kernel.refs).hasSize(1);
+    }
+
+    @Test
     void aMissingSizeIsAnError() throws Exception {
         Path trace = Files.writeString(dir.resolve("bad.lackey"), " S 1000\n");
         assertThatThrownBy(() -> new LackeyTrace(trace, "t").run(new FakeKernel()))

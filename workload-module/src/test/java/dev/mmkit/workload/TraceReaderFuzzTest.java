@@ -195,7 +195,7 @@ class TraceReaderFuzzTest {
                 return new Expect(refs, i + 1);
             }
             BigInteger size = new BigInteger(m.group(2));
-            if (size.signum() == 0 || size.bitLength() > 63) {
+            if (size.signum() == 0 || size.compareTo(BigInteger.valueOf(512)) > 0) { // lackey's MAX_DSIZE
                 return new Expect(refs, i + 1);
             }
             long addr = Long.parseUnsignedLong(m.group(1), 16);
@@ -239,7 +239,7 @@ class TraceReaderFuzzTest {
         long size = switch (r.nextInt(12)) {
             case 0 -> 0;
             case 1 -> 4096 + r.nextInt(9000);
-            case 2 -> 512;
+            case 2 -> 512 + r.nextInt(2);
             default -> 1L << r.nextInt(4);
         };
         s.append(size);

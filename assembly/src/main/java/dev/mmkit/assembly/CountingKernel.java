@@ -81,8 +81,8 @@ final class CountingKernel implements Kernel {
     }
 
     @Override
-    public void exec(int pid, String name) {
-        kernel.exec(pid, name);
+    public int execve(int pid, String name) {
+        return kernel.execve(pid, name);
     }
 
     @Override

@@ -218,8 +218,8 @@ final class TraceRecorder implements Kernel {
     }
 
     @Override
-    public void exec(int pid, String name) {
-        throw unsupported("exec");
+    public int execve(int pid, String name) {
+        throw unsupported("execve");
     }
 
     @Override

@@ -357,8 +357,10 @@ class WholeMachineIntegrityFuzzTest {
                     shadows.put(child, s.copy());
                 } else if (dice < 90) {
                     ShadowPicks.log(log, op + ": exec pid " + pid, LOG);
-                    mm.exec(pid, "x" + op);
-                    if (mm.alive(pid)) {
+                    int r = mm.execve(pid, "x" + op);
+                    if (r != 0) {
+                        assertThat(r).as("exec errno").isEqualTo(-12); // the old image stays
+                    } else if (mm.alive(pid)) {
                         shadows.put(pid, new Shadow());
                     }
                 } else if (dice < 93) {

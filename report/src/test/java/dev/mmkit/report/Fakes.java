@@ -347,7 +347,7 @@ final class Fakes {
         }
 
         @Override
-        public void exec(int pid, String name) {
+        public int execve(int pid, String name) {
             throw new UnsupportedOperationException();
         }
 

@@ -38,9 +38,10 @@ import dev.mmkit.api.workload.WorkloadSource;
  * the machine kills (out of memory) ends its part of the program; the report shows why.
  * The OOM killer picks the largest process, not always the one that faulted, so every part
  * starts by asking whether its process is still alive (a call naming a dead process would
- * throw), and a fork that fails (ENOMEM) ends only the child's part; a dead init ends the
- * parts that are its own or forked from it. init, worker and reader stay alive, so that the
- * report shows their maps.
+ * throw). A fork, exec or spawn that finds no memory (-ENOMEM) skips the part that needed
+ * it; only init's spawn failing is an error ({@code cannot start init: out of memory}), and
+ * a dead init ends the parts that are its own or forked from it. init, worker and reader
+ * stay alive, so that the report shows their maps.
  */
 final class DefaultWorkload implements WorkloadSource {
     private static final int PAGE = Page.SIZE;
@@ -73,6 +74,9 @@ final class DefaultWorkload implements WorkloadSource {
     @Override
     public void run(Kernel kernel) {
         int init = kernel.spawn("init");
+        if (init < 0) {
+            throw new WorkloadException("cannot start init: out of memory (errno " + init + ")");
+        }
 
         // Heap: brk(0) answers the current break; grow it twice.
         long heap = kernel.brk(init, 0);
@@ -102,7 +106,12 @@ final class DefaultWorkload implements WorkloadSource {
             }
         }
 
-        // fork: the child shares the heap copy-on-write, then writes its own copy.
+        // fork: the child shares the heap copy-on-write, then writes its own copy. A fork
+        // without memory (-ENOMEM) leaves no child: the parts of the program that need one
+        // are skipped.
+        if (!kernel.alive(init)) {
+            return;
+        }
         int child = kernel.fork(init);
         long shared = Math.min(heapPages, 32);
         if (child >= 0 && check(kernel, child, heap, shared, 1) && fill(kernel, child, heap, shared, 4)) {
@@ -112,9 +121,9 @@ final class DefaultWorkload implements WorkloadSource {
             region(kernel, init);
         }
 
-        // exec: the child becomes the worker that puts the machine under memory pressure.
-        if (child >= 0 && kernel.alive(child)) {
-            kernel.exec(child, "worker");
+        // exec: the child becomes the worker that puts the machine under memory pressure (an
+        // exec without memory, -ENOMEM, leaves the child as it was: no worker then).
+        if (child >= 0 && kernel.alive(child) && kernel.execve(child, "worker") == 0) {
             pressure(kernel, child);
         }
 
@@ -138,7 +147,7 @@ final class DefaultWorkload implements WorkloadSource {
                 return;
             }
             kernel.mprotect(init, region, regionPages * PAGE, Mman.PROT_READ);
-            if (!check(kernel, init, region, regionPages, 5)) {
+            if (!kernel.alive(init) || !check(kernel, init, region, regionPages, 5)) {
                 return;
             }
             kernel.munmap(init, region + 3 * PAGE, 2 * PAGE);
@@ -183,13 +192,16 @@ final class DefaultWorkload implements WorkloadSource {
         if (victim < 0) {
             return;
         }
-        kernel.exec(victim, "segv");
+        // an exec without memory leaves the child a copy of its parent: a store still faults
+        kernel.execve(victim, "segv");
         if (!kernel.alive(victim)) {
             return;
         }
         long page = kernel.mmap(victim, 0, PAGE, Mman.PROT_READ, ANON, -1, 0);
         if (page < 0) {
-            kernel.exit(victim);
+            if (kernel.alive(victim)) {
+                kernel.exit(victim);
+            }
             return;
         }
         long loaded = kernel.load(victim, page, 8);
@@ -267,6 +279,10 @@ final class DefaultWorkload implements WorkloadSource {
         }
 
         int reader = kernel.spawn("reader");
+        if (reader < 0) {
+            kernel.close(pid, fd); // no memory for the reader
+            return;
+        }
         int rfd = kernel.open(reader, FILE_NAME, false);
         if (rfd >= 0) {
             long rmap = kernel.mmap(reader, 0, (long) FILE_PAGES * PAGE, RW, Mman.MAP_PRIVATE, rfd, 0);

@@ -3,6 +3,7 @@ package dev.mmkit.workload;
 import dev.mmkit.api.hw.Access;
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.workload.Kernel;
+import dev.mmkit.api.workload.WorkloadException;
 import dev.mmkit.api.workload.WorkloadSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,6 +98,9 @@ final class LackeyTrace implements WorkloadSource {
                 }
                 if (pid < 0) {
                     pid = kernel.spawnAdmitAll(processName);
+                    if (pid < 0) {
+                        throw lines.error("cannot start process " + processName + ": out of memory (errno " + pid + ")");
+                    }
                 }
                 if (!reference(kernel, pid, addr, size, access)
                     || modify && !reference(kernel, pid, addr, size, Access.WRITE)) {

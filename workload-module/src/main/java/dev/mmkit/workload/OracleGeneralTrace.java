@@ -132,6 +132,10 @@ final class OracleGeneralTrace implements WorkloadSource {
                     }
                     if (pid < 0) {
                         pid = kernel.spawnAdmitAll(processName);
+                        if (pid < 0) {
+                            throw WorkloadException.atRecord(source, index, "cannot start process " + processName
+                                + ": out of memory (errno " + pid + ")");
+                        }
                     }
                     if (prefetch > 0 && index % prefetch == 0) {
                         prefetch(kernel, pid, bytes, at, end, ahead);

@@ -4,6 +4,7 @@ import dev.mmkit.api.hw.Access;
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.machine.Settings;
 import dev.mmkit.api.workload.Kernel;
+import dev.mmkit.api.workload.WorkloadException;
 import dev.mmkit.api.workload.WorkloadSource;
 import java.util.random.RandomGenerator;
 
@@ -62,6 +63,9 @@ abstract class SyntheticWorkload implements WorkloadSource {
     @Override
     public final void run(Kernel kernel) {
         int pid = kernel.spawnAdmitAll(name);
+        if (pid < 0) {
+            throw new WorkloadException("cannot start process " + name + ": out of memory (errno " + pid + ")");
+        }
         for (long i = 0; i < references; i++) {
             long vaddr = BASE + nextOffset(i);
             int access = writeRatio >= 1 || writeRatio > 0 && random.nextDouble() < writeRatio ? Access.WRITE : Access.READ;

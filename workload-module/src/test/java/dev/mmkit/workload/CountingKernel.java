@@ -42,7 +42,7 @@ final class CountingKernel implements Kernel {
     }
 
     @Override
-    public void exec(int pid, String name) {
+    public int execve(int pid, String name) {
         throw new UnsupportedOperationException();
     }
 

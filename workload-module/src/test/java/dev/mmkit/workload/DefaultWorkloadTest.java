@@ -3,6 +3,7 @@ package dev.mmkit.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mmkit.api.workload.Kernel;
 import dev.mmkit.api.workload.WorkloadException;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,30 @@ class DefaultWorkloadTest {
         // The store through MAP_SHARED reached the file; the private one did not.
         assertThat(kernel.files.get(DefaultWorkload.FILE_NAME)).hasSize(DefaultWorkload.FILE_PAGES * 4096);
         assertThat(workload.expectedReferences()).isGreaterThan(640);
+    }
+
+    @Test
+    void aForkExecOrSpawnWithoutMemorySkipsItsPartInsteadOfFailing() {
+        FakeKernel kernel = new FakeKernel();
+        kernel.noMemoryForProcesses = true;
+        new DefaultWorkload(RAM, 1.25, true, 42).run(kernel); // used to name pid -12 in an IllegalArgumentException
+        assertThat(kernel.calls).contains("spawn init", "fork 1 = -12", "spawn reader = -12", "fsync 1");
+        assertThat(kernel.calls).noneMatch(c -> c.startsWith("exec"));
+        assertThat(kernel.alive(1)).isTrue();
+    }
+
+    @Test
+    void initWithoutMemoryIsAClearError() {
+        Kernel kernel = (Kernel) java.lang.reflect.Proxy.newProxyInstance(Kernel.class.getClassLoader(), new Class<?>[] {Kernel.class},
+            (proxy, method, args) -> {
+                if (method.getName().equals("spawn")) {
+                    return -12;
+                }
+                throw new AssertionError("called " + method.getName() + " without a process");
+            });
+        assertThatThrownBy(() -> new DefaultWorkload(RAM, 1.25, true, 42).run(kernel))
+            .isInstanceOf(WorkloadException.class)
+            .hasMessage("cannot start init: out of memory (errno -12)");
     }
 
     @Test

@@ -84,8 +84,15 @@ final class FakeKernel implements Kernel {
         return p;
     }
 
+    /** Out of memory for new address spaces: spawn (after the first), fork and exec return -12 (ENOMEM). */
+    boolean noMemoryForProcesses;
+
     @Override
     public int spawn(String name) {
+        if (noMemoryForProcesses && !procs.isEmpty()) {
+            calls.add("spawn " + name + " = -12");
+            return -12;
+        }
         Proc p = new Proc();
         p.name = name;
         procs.put(nextPid, p);
@@ -96,6 +103,9 @@ final class FakeKernel implements Kernel {
     @Override
     public int spawnAdmitAll(String name) {
         int pid = spawn(name);
+        if (pid < 0) {
+            return pid;
+        }
         procs.get(pid).admitAll = true;
         return pid;
     }
@@ -194,8 +204,8 @@ final class FakeKernel implements Kernel {
     @Override
     public int fork(int pid) {
         Proc parent = proc(pid);
-        if (forkFails) {
-            calls.add("fork " + pid + " ENOMEM");
+        if (forkFails || noMemoryForProcesses) {
+            calls.add("fork " + pid + " = -12");
             return -12;
         }
         Proc child = new Proc();
@@ -212,13 +222,18 @@ final class FakeKernel implements Kernel {
     }
 
     @Override
-    public void exec(int pid, String name) {
+    public int execve(int pid, String name) {
         Proc p = proc(pid);
+        if (noMemoryForProcesses) {
+            calls.add("exec " + pid + " " + name + " = -12");
+            return -12; // the old image stays
+        }
         p.name = name;
         p.vmas.clear();
         p.words.clear();
         p.brk = p.brkStart;
         calls.add("exec " + pid + " " + name);
+        return 0;
     }
 
     @Override

@@ -38,6 +38,17 @@ class TextTraceTest {
     }
 
     @Test
+    void aProcessWithoutMemoryIsAnErrorAtItsLine() throws Exception {
+        Path trace = Files.writeString(dir.resolve("t.txt"), "# first\nR 0x1000\n");
+        FakeKernel kernel = new FakeKernel();
+        kernel.spawn("other");
+        kernel.noMemoryForProcesses = true;
+        assertThatThrownBy(() -> new TextTrace(trace, false, "t").run(kernel))
+            .isInstanceOf(WorkloadException.class)
+            .hasMessage(trace + ": line 2: cannot start process t: out of memory (errno -12) in 'R 0x1000'");
+    }
+
+    @Test
     void streamsPastItsBufferAndAcceptsCrlf() throws Exception {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 20_000; i++) {

@@ -21,12 +21,17 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Kernel {
-    /** Starts a process with an empty address space (and a stack). */
+    /**
+     * Starts a process with an empty address space (and a stack): its pid, or {@code -12}
+     * (ENOMEM) when there is no memory for the address space, as {@link #fork}: then no
+     * process was created.
+     */
     int spawn(String name);
 
     /**
      * Starts a process for trace replay: every address it references is admitted as
-     * anonymous read-write-execute memory, created on first touch.
+     * anonymous read-write-execute memory, created on first touch. Its pid, or {@code -12}
+     * (ENOMEM) as {@link #spawn}.
      */
     int spawnAdmitAll(String name);
 
@@ -61,11 +66,33 @@ public interface Kernel {
     /** Stores {@code size} bytes of {@code value}; returns false when the store killed the process. */
     boolean store(int pid, long vaddr, int size, long value);
 
-    /** {@code fork(2)}: the child's pid; its address space shares every page copy-on-write, its descriptor table is a copy of the parent's. */
+    /**
+     * {@code fork(2)}: the child's pid; its address space shares every page copy-on-write, its
+     * descriptor table is a copy of the parent's. {@code -12} (ENOMEM) when memory for the
+     * copy is lacking: no child was created. The OOM killer may kill the parent meanwhile
+     * (then it is reported {@code oom-killed} and {@link #alive} is false).
+     */
     int fork(int pid);
 
-    /** {@code execve(2)}: replaces the address space with a fresh one. */
-    void exec(int pid, String name);
+    /**
+     * {@code execve(2)}: replaces the address space with a fresh one and renames the process;
+     * 0, or {@code -12} (ENOMEM) when memory for the new address space is lacking: the
+     * process then keeps its old address space and name, unless the OOM killer killed it
+     * meanwhile (reported {@code oom-killed}).
+     *
+     * @since 1.2
+     */
+    int execve(int pid, String name);
+
+    /**
+     * {@link #execve} without its result, as this interface had it before 1.2.
+     *
+     * @deprecated use {@link #execve}, which says whether the new image was built
+     */
+    @Deprecated
+    default void exec(int pid, String name) {
+        execve(pid, name);
+    }
 
     /** {@code exit(2)}: frees the address space. */
     void exit(int pid);

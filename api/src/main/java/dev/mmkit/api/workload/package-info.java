@@ -2,7 +2,7 @@
  * The workload source extension point and the kernel interface workloads drive.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.mmkit.api.workload;
 
 import org.osgi.annotation.bundle.Export;

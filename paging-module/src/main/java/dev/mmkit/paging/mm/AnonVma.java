@@ -14,6 +14,13 @@ final class AnonVma {
     final int id;
     final List<Vma> vmas = new ArrayList<>(2);
     long objp;
+    /**
+     * For shared anonymous memory (Linux: a shmem file, {@code shmem_zero_setup}), the inode
+     * number {@code /proc/PID/maps} shows; 0 otherwise.
+     */
+    long shmemIno;
+    /** For shared anonymous memory, the address the mapping started at: offset 0 of its file ({@code vm_pgoff} 0). */
+    long shmemStart;
 
     AnonVma(int id) {
         this.id = id;

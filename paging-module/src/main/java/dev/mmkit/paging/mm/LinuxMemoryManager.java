@@ -203,6 +203,12 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     BackingStore swapStore;
 
     int nextMmId = 1;
+    /** The inode number of the next shared anonymous mapping's shmem file. */
+    long nextShmemIno = 1;
+    /** The path {@code /proc/PID/maps} shows for shared anonymous memory ({@code shmem_zero_setup}'s "dev/zero", unlinked). */
+    static final String SHMEM_ZERO_PATH = "/dev/zero (deleted)";
+    /** The device of the kernel's internal tmpfs mount ({@code shm_mnt}): the first anonymous device, as Linux 5.x shows it. */
+    static final String SHMEM_DEVICE = "00:01";
     /** The task whose kernel call is running. */
     Task current;
     /** The child a fork is building (killed by reclaim, it loses its pages at once). */
@@ -329,6 +335,16 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         return t;
     }
 
+    /** Forgets the task just added by a spawn or fork that failed: the process never existed. */
+    void removeLastTask(Task t) {
+        if (tasks.isEmpty() || tasks.get(tasks.size() - 1) != t || t.mm != null) {
+            throw new IllegalStateException("pid " + t.pid + ": not the newest task, or it has an address space");
+        }
+        tasks.remove(tasks.size() - 1);
+        byPid[t.pid - 1] = null;
+        t.alive = false;
+    }
+
     void enter(Task t) {
         current = t;
     }
@@ -374,8 +390,8 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     }
 
     @Override
-    public void exec(int pid, String name) {
-        procs.exec(pid, name);
+    public int execve(int pid, String name) {
+        return procs.exec(pid, name);
     }
 
     @Override
@@ -555,10 +571,28 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         return Collections.unmodifiableList(tasks);
     }
 
+    /**
+     * {@code shmem_zero_setup}: a new MAP_SHARED|MAP_ANONYMOUS mapping is a shmem file of its
+     * own, with an inode number of its own ({@code get_next_ino}) and {@code vm_pgoff} 0 at
+     * its start.
+     */
+    void shmemZeroSetup(Vma v) {
+        v.anonVma.shmemIno = nextShmemIno++;
+        v.anonVma.shmemStart = v.start;
+    }
+
     List<VmArea> maps(Mm mm) {
         List<VmArea> out = new ArrayList<>(mm.vmas.size());
         for (Vma v : mm.vmas.values()) {
             String name = v.path;
+            if (v.isAnonymous() && v.isShared() && v.anonVma != null && v.anonVma.shmemIno != 0) {
+                // show_map_vma: the shmem file's path (unlinked, hence " (deleted)"), the
+                // internal tmpfs mount's device (the first anonymous one, 0:1) and its inode;
+                // the offset is vm_pgoff, 0 at the mapping's start and kept by a split
+                out.add(new Task.Area(v.start, v.end, v.prot, v.flags, v.start - v.anonVma.shmemStart, SHMEM_DEVICE,
+                    v.anonVma.shmemIno, SHMEM_ZERO_PATH));
+                continue;
+            }
             if (v.isAnonymous()) {
                 // show_map_vma: only the VMA holding mm->start_stack is [stack]
                 if (v.start <= mm.startStack && v.end >= mm.startStack) {
@@ -569,7 +603,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
                     name = "";
                 }
             }
-            out.add(new Task.Area(v.start, v.end, v.prot, v.flags & ~Vma.ADMIT_ALL, v.offset, v.fileId, name));
+            out.add(new Task.Area(v.start, v.end, v.prot, v.flags & ~Vma.ADMIT_ALL, v.offset, "00:00", v.fileId, name));
         }
         return out;
     }

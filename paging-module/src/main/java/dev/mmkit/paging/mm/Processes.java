@@ -38,8 +38,10 @@ final class Processes {
         try {
             Mm mm = newMm(t, admitAll);
             if (mm == null) {
-                k.faults.oom(t); // counted as every process that dies for want of memory is
-                throw new IllegalStateException("out of memory: cannot create the address space of " + name);
+                // as a fork whose copy_mm fails: -ENOMEM, and no process was created (the pid
+                // is not used, nothing was killed)
+                k.removeLastTask(t);
+                return LinuxMemoryManager.ENOMEM;
             }
             t.mm = mm;
             return t.pid;
@@ -193,8 +195,8 @@ final class Processes {
             Mm mm = copyMm(parent, child);
             k.forkChild = null;
             if (mm == null) {
-                child.alive = false;
-                child.exitReason = "fork failed";
+                // copy_process fails before alloc_pid: no process, no pid used
+                k.removeLastTask(child);
                 return LinuxMemoryManager.ENOMEM;
             }
             // copy_files: the child gets a copy of the descriptor table, each open to the same file
@@ -238,9 +240,12 @@ final class Processes {
             k.files.linkFile(c);
             // a shared anonymous mapping stays one object across fork (shmem): parent and child
             // must be in one anon_vma family even for pages neither has touched yet
-            if (v.anonVma == null && v.isShared() && v.isAnonymous() && !k.rmap.anonVmaPrepare(v)) {
-                child.alive = false;
-                break;
+            if (v.anonVma == null && v.isShared() && v.isAnonymous()) {
+                if (!k.rmap.anonVmaPrepare(v)) {
+                    child.alive = false;
+                    break;
+                }
+                k.shmemZeroSetup(v);
             }
             if (v.anonVma != null) {
                 k.rmap.linkAnonVma(c, v.anonVma);
@@ -323,22 +328,31 @@ final class Processes {
         return true;
     }
 
-    void exec(int pid, String name) {
+    /**
+     * {@code execve}: the new address space is built first, while the old one still stands
+     * ({@code bprm_mm_init}, before the point of no return); when memory for it is lacking
+     * the call returns -ENOMEM and the process keeps its old image and name. Only then is the
+     * old one torn down ({@code exec_mmap}). An OOM kill of the caller meanwhile fails the
+     * call too; the process is reported oom-killed.
+     */
+    int exec(int pid, String name) {
         Task t = k.task(pid);
         k.enter(t);
         try {
+            Mm mm = newMm(t, false);
+            if (mm == null || !t.alive) {
+                if (mm != null) {
+                    destroyMm(mm);
+                }
+                return LinuxMemoryManager.ENOMEM;
+            }
             Mm old = t.mm;
             k.tlbFlush.syncBits(old); // while the TLB's entries still name this address space
-            t.mm = null;
+            t.mm = mm;
             destroyMm(old);
             k.tlbFlush.flushAsid(t.pid);
-            Mm mm = newMm(t, false);
-            if (mm == null) {
-                k.faults.oom(t); // counted, and its CPUs forget it, as any OOM kill
-                return;
-            }
-            t.mm = mm;
             t.name = name;
+            return 0;
         } finally {
             k.leave();
         }

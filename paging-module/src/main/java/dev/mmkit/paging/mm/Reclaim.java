@@ -251,7 +251,9 @@ final class Reclaim {
     boolean outOfMemory(int gfp, int order) {
         Task victim = null;
         for (Task t : k.tasks) {
-            if (t.alive && t.mm != null && t.mm.rss > 0 && (victim == null || t.mm.rss > victim.mm.rss)) {
+            // the child a fork is building is not on the task list yet in Linux (copy_process
+            // links it last): the OOM killer cannot choose it
+            if (t.alive && t.mm != null && t.mm.rss > 0 && t != k.forkChild && (victim == null || t.mm.rss > victim.mm.rss)) {
                 victim = t;
             }
         }

@@ -61,6 +61,6 @@ final class Task implements ProcessInfo {
     }
 
     /** One line of {@code /proc/PID/maps}, frozen when read. */
-    record Area(long start, long end, int prot, int flags, long offset, long inode, String name) implements VmArea {
+    record Area(long start, long end, int prot, int flags, long offset, String device, long inode, String name) implements VmArea {
     }
 }

@@ -145,6 +145,9 @@ final class VmaOps {
                 return LinuxMemoryManager.EINVAL;
             }
             Mm mm = t.mm;
+            // do_mmap: shared anonymous memory cannot grow ("if (vm_flags & (VM_GROWSDOWN|VM_GROWSUP))
+            // return -EINVAL"), checked after get_unmapped_area and before mmap_region unmaps
+            boolean sharedGrowsDown = file == null && type == Mman.MAP_SHARED && (flags & Mman.MAP_GROWSDOWN) != 0;
             long start;
             if ((flags & Mman.MAP_FIXED) != 0) {
                 if ((addr & Page.OFFSET_MASK) != 0) {
@@ -155,6 +158,9 @@ final class VmaOps {
                 }
                 if (addr + len > k.pt.userAddressLimit() || addr + len < addr) {
                     return LinuxMemoryManager.ENOMEM;
+                }
+                if (sharedGrowsDown) {
+                    return LinuxMemoryManager.EINVAL;
                 }
                 int r = unmapRange(mm, addr, addr + len);
                 if (r != 0) {
@@ -169,6 +175,9 @@ final class VmaOps {
                     return LinuxMemoryManager.ENOMEM;
                 }
             }
+            if (sharedGrowsDown) {
+                return LinuxMemoryManager.EINVAL;
+            }
             Vma v = newVma(mm, start, start + len, prot, flags & (Mman.MAP_SHARED | Mman.MAP_PRIVATE
                 | Mman.MAP_ANONYMOUS | Mman.MAP_GROWSDOWN));
             if (v == null || !t.alive) {
@@ -181,10 +190,13 @@ final class VmaOps {
                 v.fileId = file.id();
                 v.path = file.path();
                 v.offset = offset;
-            } else if ((flags & Mman.MAP_SHARED) != 0 && !k.rmap.anonVmaPrepare(v)) {
+            } else if ((flags & Mman.MAP_SHARED) != 0) {
                 // shared anonymous memory is one object from the start (its anon_vma names it)
-                freeVma(v);
-                return LinuxMemoryManager.ENOMEM;
+                if (!k.rmap.anonVmaPrepare(v)) {
+                    freeVma(v);
+                    return LinuxMemoryManager.ENOMEM;
+                }
+                k.shmemZeroSetup(v);
             }
             insertVma(mm, v);
             return start;

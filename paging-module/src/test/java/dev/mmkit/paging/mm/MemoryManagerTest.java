@@ -116,7 +116,7 @@ class MemoryManagerTest {
         int pid = mm.spawn("sh");
         long addr = mm.mmap(pid, 0, 4096, RW, ANON, -1, 0);
         mm.store(pid, addr, 8, 1);
-        mm.exec(pid, "ls");
+        mm.execve(pid, "ls");
         assertThat(mm.processes().get(0).name()).isEqualTo("ls");
         assertThat(mm.processes().get(0).maps()).hasSize(1);
         assertThat(machine.vmstat().get(VmItem.NR_ANON_PAGES)).isZero();

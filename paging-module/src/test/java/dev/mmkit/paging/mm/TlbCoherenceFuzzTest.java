@@ -226,9 +226,10 @@ class TlbCoherenceFuzzTest {
                     procs.put(child, c);
                 }
             } else if (kind < 5) {
-                k.exec(p.pid, "q");
-                p.pages.clear();
-                p.regions.clear();
+                if (k.execve(p.pid, "q") == 0) { // -ENOMEM: the old image stays
+                    p.pages.clear();
+                    p.regions.clear();
+                }
                 what = "exec " + p.pid;
             } else if (kind < 6 && procs.size() > 1) {
                 k.exit(p.pid);

@@ -35,6 +35,9 @@ class VmaModelFuzzTest {
         String path = "";
         long offset;
         long anonId;
+        /** Shared anonymous memory: its shmem inode and the address of its offset 0. */
+        long ino;
+        long base;
 
         MV(long start, long end, int prot, int flags) {
             this.start = start;
@@ -49,6 +52,8 @@ class VmaModelFuzzTest {
             c.path = path;
             c.offset = offset;
             c.anonId = anonId;
+            c.ino = ino;
+            c.base = base;
             return c;
         }
 
@@ -119,6 +124,7 @@ class VmaModelFuzzTest {
     private final List<String> history = new ArrayList<>();
     private final Map<Integer, long[][]> fileCells = new HashMap<>();
     private long nextAnonId = 1;
+    private long nextIno = 1;
     private long top;
     private long stackLimit;
     private long stackInitial;
@@ -241,6 +247,8 @@ class VmaModelFuzzTest {
             v.offset = offset;
         } else if (v.shared()) {
             v.anonId = nextAnonId++;
+            v.ino = nextIno++;
+            v.base = start;
         }
         p.vmas.put(start, v);
         populate(p, v, fileIdx);
@@ -446,6 +454,12 @@ class VmaModelFuzzTest {
         for (Proc p : procs.values()) {
             List<String> want = new ArrayList<>();
             for (MV v : p.vmas.values()) {
+                if (v.fileId == 0 && v.shared()) {
+                    // shmem_zero_setup: "/dev/zero (deleted)" on the internal tmpfs (0:1), vm_pgoff from the mapping's start
+                    want.add(Long.toHexString(v.start) + "-" + Long.toHexString(v.end) + " " + Mman.perms(v.prot, v.flags)
+                        + " " + Long.toHexString(v.start - v.base) + " 00:01 " + v.ino + " /dev/zero (deleted)");
+                    continue;
+                }
                 want.add(Long.toHexString(v.start) + "-" + Long.toHexString(v.end) + " " + Mman.perms(v.prot, v.flags)
                     + " " + Long.toHexString(v.offset) + " 00:00 " + v.fileId + " " + name(p, v));
             }
@@ -538,6 +552,7 @@ class VmaModelFuzzTest {
         history.clear();
         fileCells.clear();
         nextAnonId = 1;
+        nextIno = 1;
         for (int i = 0; i < FILES.length; i++) {
             byte[] data = new byte[FILE_PAGES * (int) P];
             ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
@@ -579,9 +594,11 @@ class VmaModelFuzzTest {
                     procs.put(child, forkModel(p, child));
                 }
             } else if (kind < 5) {
-                k.exec(p.pid, "q");
-                freshLayout(p);
-                what = "exec " + p.pid;
+                int rc = k.execve(p.pid, "q");
+                if (rc == 0) {
+                    freshLayout(p); // -ENOMEM: the old image stays
+                }
+                what = "exec " + p.pid + " = " + rc;
             } else if (kind < 6 && live.size() > 1) {
                 k.exit(p.pid);
                 procs.remove(p.pid);

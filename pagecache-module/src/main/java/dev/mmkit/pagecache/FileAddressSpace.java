@@ -8,6 +8,7 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.page.PageAllocator;
 import dev.mmkit.api.pagecache.AddressSpace;
+import dev.mmkit.api.pagecache.NoMemoryException;
 import java.io.IOException;
 
 /**
@@ -262,7 +263,7 @@ final class FileAddressSpace implements AddressSpace {
         }
         cache.chargeIo(ioRequests - requests);
         if (done == 0 && n > 0) {
-            throw new IOException(path + ": no memory for page " + (pos >>> Page.SHIFT));
+            throw new NoMemoryException(path + ": no memory for page " + (pos >>> Page.SHIFT));
         }
         return done;
     }
@@ -321,7 +322,7 @@ final class FileAddressSpace implements AddressSpace {
         }
         cache.chargeIo(ioRequests - requests);
         if (done == 0 && length > 0) {
-            throw new IOException(path + ": no memory for page " + (pos >>> Page.SHIFT));
+            throw new NoMemoryException(path + ": no memory for page " + (pos >>> Page.SHIFT));
         }
         if (dirtied > 0) {
             cache.balanceDirtyPages(dirtied);

@@ -35,10 +35,18 @@ public interface AddressSpace {
 
     void setPageDirty(long index);
 
-    /** {@code read(2)} at {@code pos}; returns bytes read (0 at end of file). */
+    /**
+     * {@code read(2)} at {@code pos}; returns bytes read (0 at end of file).
+     *
+     * @throws NoMemoryException when no frame could be had for the first page to read
+     */
     int read(long pos, byte[] dst, int offset, int length) throws IOException;
 
-    /** {@code write(2)} at {@code pos}, extending the file as needed; returns bytes written. */
+    /**
+     * {@code write(2)} at {@code pos}, extending the file as needed; returns bytes written.
+     *
+     * @throws NoMemoryException when no frame could be had for the first page to write
+     */
     int write(long pos, byte[] src, int offset, int length) throws IOException;
 
     /** {@code truncate(2)}: pages past the new size leave the cache. */

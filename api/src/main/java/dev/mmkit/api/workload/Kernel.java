@@ -116,7 +116,8 @@ public interface Kernel {
      * {@code pread(2)}: bytes read, or a negative errno: {@code -22} (EINVAL) for a negative
      * {@code pos} or an end beyond {@code Long.MAX_VALUE}, {@code -14} (EFAULT) for a
      * {@code length} that is negative or larger than {@code buffer} (the buffer stands for
-     * the process's memory, which ends where the array does).
+     * the process's memory, which ends where the array does), {@code -12} (ENOMEM) when the
+     * page cache found no frame for the first page, {@code -5} (EIO) when the file's I/O failed.
      */
     int pread(int pid, int fd, byte[] buffer, int length, long pos);
 

@@ -11,6 +11,7 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.pagecache.AddressSpace;
+import dev.mmkit.api.pagecache.NoMemoryException;
 import dev.mmkit.api.pagecache.PageCache;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -396,7 +397,8 @@ final class FilePages {
 
     /**
      * Runs a system call on descriptor {@code fd} of process {@code pid}: ENODEV without a
-     * page cache, EBADF for a descriptor that is not open, EIO when the file's I/O fails.
+     * page cache, EBADF for a descriptor that is not open, ENOMEM when the page cache found no
+     * frame, EIO when the file's I/O fails.
      * The call runs as a kernel call of the process: pages it brings into the page cache
      * are charged to it, and its cost is charged to the clock when it returns.
      */
@@ -412,6 +414,8 @@ final class FilePages {
         k.enter(t);
         try {
             return call.apply(as);
+        } catch (NoMemoryException e) {
+            return LinuxMemoryManager.ENOMEM;
         } catch (IOException e) {
             return LinuxMemoryManager.EIO;
         } finally {

@@ -216,6 +216,7 @@ final class Faults {
         }
         if (k.pt.getPte(mm.root, va) != 0 || vma.anonVma == null || mm.vmas.get(vma.start) != vma) {
             freeUserFrame(pfn);
+            releaseTables(mm, va);
             return true;
         }
         memory.clearFrame(pfn);
@@ -237,7 +238,8 @@ final class Faults {
      * fork family that shares it (what shmem's one object gives Linux): the page then lives
      * as long as any of them maps it, not only while the process that touched it first does.
      * Stops when allocating a sibling's page table let reclaim take the page meanwhile (the
-     * sibling then finds the swap entry in {@link #shareAnonPage}).
+     * sibling then finds the swap entry in {@link #shareAnonPage}), or OOM-kill this process;
+     * a sibling it then maps nothing in gets the tables it populated freed again.
      */
     private void mapInSiblings(Mm mm, Vma vma, long va, long pfn) {
         for (Vma other : new ArrayList<>(vma.anonVma.vmas)) {
@@ -249,12 +251,26 @@ final class Faults {
             }
             long now = k.pt.getPte(mm.root, va);
             if (!Rmap.mapsPage(now, pfn)) {
+                releaseTables(other.mm, va);
                 return;
             }
             if (other.mm.root < 0 || other.mm.vmas.get(other.start) != other || k.pt.getPte(other.mm.root, va) != 0) {
+                releaseTables(other.mm, va);
                 continue;
             }
             mapSharedPage(other, va, pfn, Pte.isProtNone(now));
+        }
+    }
+
+    /**
+     * A fault that {@link dev.mmkit.api.pagetable.PageTable#populate populated} the tables for
+     * {@code va} in {@code mm} and then maps nothing there frees the tables again (clearing an
+     * empty entry frees the empty tables populate made): tables exist only where something is
+     * mapped. Nothing to do when the entry is set meanwhile or the address space is gone.
+     */
+    void releaseTables(Mm mm, long va) {
+        if (mm.root >= 0 && k.pt.getPte(mm.root, va) == 0) {
+            k.pt.setPte(mm.root, va, 0, Page.SHIFT);
         }
     }
 

@@ -139,6 +139,7 @@ final class FilePages {
             return k.faults.oom(t);
         }
         if (k.pt.getPte(mm.root, va) != 0 || mm.vmas.get(vma.start) != vma) {
+            k.faults.releaseTables(mm, va);
             return true;
         }
         if (cow) {
@@ -154,6 +155,7 @@ final class FilePages {
             }
             if (k.pt.getPte(mm.root, va) != 0 || as.findPage(index) != pfn || vma.anonVma == null) {
                 k.faults.freeUserFrame(copy);
+                k.faults.releaseTables(mm, va);
                 return true;
             }
             memory.copyFrame(pfn, copy);

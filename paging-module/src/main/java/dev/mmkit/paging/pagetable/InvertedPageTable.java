@@ -51,7 +51,10 @@ import java.util.Arrays;
  * <h2>Algorithm: [setPte]</h2>
  * Find the entry as the walk does. Installing into a missing one takes an entry from the
  * free list and pushes it at the head of its chain; clearing unlinks it and returns it to
- * the free list.
+ * the free list. An empty free list grows the pool first; that allocation may reclaim, which
+ * only ever removes entries, but may destroy the context itself (an OOM kill of its process):
+ * then nothing is installed and {@link IllegalStateException} is thrown, as when no frame can
+ * be had.
  */
 final class InvertedPageTable implements PageTable {
     static final int ENTRY_BYTES = 32;
@@ -330,8 +333,17 @@ final class InvertedPageTable implements PageTable {
         if (pte == 0) {
             return 0;
         }
-        if (freeHead == 0 && !grow()) {
-            throw new IllegalStateException("no frame to grow the inverted page table (" + poolSize + " entries)");
+        if (freeHead == 0) {
+            if (!grow()) {
+                throw new IllegalStateException("no frame to grow the inverted page table (" + poolSize + " entries)");
+            }
+            if (!liveContext[context]) {
+                // the allocation reclaimed, and reclaim killed the process and released its mm
+                // (destroyRoot) meanwhile: an entry installed now would belong to a dead context,
+                // and to the next address space that createRoot hands the context to
+                throw new IllegalStateException("root " + root + " of the inverted page table was destroyed"
+                    + " while its entry pool grew");
+            }
         }
         int e = freeHead;
         long addr = entryAddress(e - 1);

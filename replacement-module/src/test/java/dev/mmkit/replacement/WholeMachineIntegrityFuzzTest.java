@@ -259,7 +259,9 @@ class WholeMachineIntegrityFuzzTest {
                 if (shadows.isEmpty()) {
                     int fresh = mm.spawn("p" + op);
                     ShadowPicks.log(log, op + ": spawn -> " + fresh, LOG);
-                    shadows.put(fresh, new Shadow());
+                    if (fresh > 0) { // -12 (ENOMEM): no process was created
+                        shadows.put(fresh, new Shadow());
+                    }
                     continue;
                 }
                 List<Integer> pids = new ArrayList<>(shadows.keySet());
@@ -377,7 +379,9 @@ class WholeMachineIntegrityFuzzTest {
                     }
                     int fresh = mm.spawn("p" + op);
                     ShadowPicks.log(log, op + ": spawn -> " + fresh, LOG);
-                    shadows.put(fresh, new Shadow());
+                    if (fresh > 0) {
+                        shadows.put(fresh, new Shadow());
+                    }
                 } else {
                     // pressure: map a large region and dirty every page of it
                     long len = (32 + random.nextInt(256)) * P;

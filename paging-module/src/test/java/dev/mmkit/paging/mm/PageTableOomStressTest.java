@@ -43,8 +43,10 @@ class PageTableOomStressTest {
             String ctx = format + " seed " + seed + " op " + op;
             if (regions.isEmpty() || r.nextInt(150) == 0) {
                 int p = mm.spawn("p");
-                regions.put(p, new ArrayList<>());
-                fds.put(p, mm.open(p, "f.bin", false));
+                if (p > 0) { // -12 (ENOMEM): no process was created
+                    regions.put(p, new ArrayList<>());
+                    fds.put(p, mm.open(p, "f.bin", false));
+                }
             }
             regions.keySet().removeIf(p -> !mm.alive(p));
             if (regions.isEmpty()) {

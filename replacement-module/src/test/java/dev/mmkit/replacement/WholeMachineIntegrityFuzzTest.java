@@ -6,7 +6,6 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.mm.ProcessInfo;
 import dev.mmkit.api.page.PageAllocator;
-import dev.mmkit.api.page.Zone;
 import dev.mmkit.api.replacement.ReplacementPolicyProvider;
 import dev.mmkit.api.workload.Mman;
 import dev.mmkit.buddy.BuddyProvider;
@@ -178,14 +177,6 @@ class WholeMachineIntegrityFuzzTest {
         }
     }
 
-    static long freePages(PageAllocator a) {
-        long n = 0;
-        for (Zone z : a.zones()) {
-            n += z.freePages() + z.perCpuPages();
-        }
-        return n;
-    }
-
     static Map<String, Long> counters(StandaloneMachine m) {
         Map<String, Long> all = new TreeMap<>(m.memoryManager().counters());
         for (VmItem i : VmItem.values()) {
@@ -222,7 +213,7 @@ class WholeMachineIntegrityFuzzTest {
         mm.exit(warm);
         machine.slab().shrink();
         alloc.drainPerCpuLists();
-        long baseFree = freePages(alloc);
+        long baseFree = ShadowPicks.freePages(alloc);
         Map<VmItem, Long> baseState = new TreeMap<>();
         for (VmItem i : VmItem.values()) {
             if (i.kind() == VmItem.Kind.STATE) {
@@ -472,7 +463,7 @@ class WholeMachineIntegrityFuzzTest {
                 }
                 nullBlockKept = changed == 0;
             }
-            if (freePages(alloc) != baseFree && !nullBlockKept) {
+            if (ShadowPicks.freePages(alloc) != baseFree && !nullBlockKept) {
                 StringBuilder d = new StringBuilder("slab before:\n" + baseSlab + "slab after:\n"
                     + dev.mmkit.api.slab.SlabInfo.render(machine.slab().caches()) + "pages:\n");
                 var mem = machine.memMap();
@@ -482,7 +473,7 @@ class WholeMachineIntegrityFuzzTest {
                             mem.refcount(i), mem.flags(i), mem.mapcount(i), mem.mapping(i), mem.index(i), mem.privateData(i)));
                     }
                 }
-                assertThat(freePages(alloc)).as("free pages after every exit\n" + d).isEqualTo(baseFree);
+                assertThat(ShadowPicks.freePages(alloc)).as("free pages after every exit\n" + d).isEqualTo(baseFree);
             }
             alloc.verify();
             if (!c.table().equals("inverted")) {

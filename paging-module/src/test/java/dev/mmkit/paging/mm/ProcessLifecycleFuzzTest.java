@@ -6,7 +6,6 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.mm.ProcessInfo;
 import dev.mmkit.api.mm.VmArea;
 import dev.mmkit.api.page.PageAllocator;
-import dev.mmkit.api.page.Zone;
 import dev.mmkit.api.slab.KmemCache;
 import dev.mmkit.api.workload.Mman;
 import dev.mmkit.machine.StandaloneMachine;
@@ -67,14 +66,6 @@ class ProcessLifecycleFuzzTest {
         return b.toString();
     }
 
-    static long freePages(PageAllocator a) {
-        long n = 0;
-        for (Zone z : a.zones()) {
-            n += z.freePages() + z.perCpuPages();
-        }
-        return n;
-    }
-
     static Map<String, Long> objects(StandaloneMachine machine) {
         Map<String, Long> m = new TreeMap<>();
         for (KmemCache c : machine.slab().caches()) {
@@ -102,7 +93,7 @@ class ProcessLifecycleFuzzTest {
         mm.exit(mm.spawn("warm"));
         machine.slab().shrink();
         alloc.drainPerCpuLists();
-        long baseFree = freePages(alloc);
+        long baseFree = ShadowPicks.freePages(alloc);
         int[] baseRef = new int[(int) machine.memMap().nrFrames()];
         for (int i = 0; i < baseRef.length; i++) {
             baseRef[i] = machine.memMap().refcount(i);
@@ -295,7 +286,7 @@ class ProcessLifecycleFuzzTest {
                 }
             }
         }
-        assertThat(freePages(alloc)).as("seed %d: free pages after every exit\n%s", seed, d).isEqualTo(baseFree);
+        assertThat(ShadowPicks.freePages(alloc)).as("seed %d: free pages after every exit\n%s", seed, d).isEqualTo(baseFree);
         StringBuilder out = new StringBuilder();
         out.append(mm.counters()).append('\n');
         for (VmItem item : VmItem.values()) {

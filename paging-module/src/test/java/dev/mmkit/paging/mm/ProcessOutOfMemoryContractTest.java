@@ -19,13 +19,25 @@ class ProcessOutOfMemoryContractTest {
         }
     }
 
-    @Test
-    void aSpawnWithoutMemoryReturnsEnomemAndLeavesNoProcess() {
+    /** A machine whose memory process {@code a} filled with VMAs, and how many processes it lists. */
+    private record Full(StandaloneMachine machine, LinuxMemoryManager mm, int a, int before) {
+    }
+
+    private static Full full() {
         StandaloneMachine machine = Machines.small("1MiB", "64KiB", "");
         LinuxMemoryManager mm = Machines.mm(machine);
         int a = mm.spawn("a");
         fillWithVmas(mm, a);
-        int before = mm.processes().size();
+        return new Full(machine, mm, a, mm.processes().size());
+    }
+
+    @Test
+    void aSpawnWithoutMemoryReturnsEnomemAndLeavesNoProcess() {
+        Full f = full();
+        StandaloneMachine machine = f.machine();
+        LinuxMemoryManager mm = f.mm();
+        int a = f.a();
+        int before = f.before();
         int c = mm.spawn("c");
         assertThat(c).isEqualTo(LinuxMemoryManager.ENOMEM);
         assertThat(mm.processes()).hasSize(before);
@@ -37,11 +49,11 @@ class ProcessOutOfMemoryContractTest {
 
     @Test
     void aForkWithoutMemoryReturnsEnomemAndLeavesNoProcess() {
-        StandaloneMachine machine = Machines.small("1MiB", "64KiB", "");
-        LinuxMemoryManager mm = Machines.mm(machine);
-        int a = mm.spawn("a");
-        fillWithVmas(mm, a);
-        int before = mm.processes().size();
+        Full f = full();
+        StandaloneMachine machine = f.machine();
+        LinuxMemoryManager mm = f.mm();
+        int a = f.a();
+        int before = f.before();
         int c = mm.fork(a);
         assertThat(c).isEqualTo(LinuxMemoryManager.ENOMEM);
         assertThat(mm.processes()).as("%s", mm.processes().stream().map(p -> p.pid() + ":" + p.exitReason()).toList())

@@ -1,14 +1,17 @@
 package dev.mmkit.paging.mm;
 
+import dev.mmkit.api.page.PageAllocator;
+import dev.mmkit.api.page.Zone;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * What the shadow-model data tests ({@link DataIntegrityTest}, and the whole-machine fuzz of
- * the replacement module) share: the bounded operation log printed with a failure, and the
- * random choice of a mapped region and of an 8-byte slot in one of its mapped pages.
+ * What the shadow-model tests ({@link DataIntegrityTest}, {@link ProcessLifecycleFuzzTest}, and
+ * the whole-machine fuzz of the replacement module) share: the bounded operation log printed
+ * with a failure, the random choice of a mapped region and of an 8-byte slot in one of its
+ * mapped pages, and the free-page count that must come back once every process has exited.
  */
 public final class ShadowPicks {
     private static final long P = 4096;
@@ -48,5 +51,14 @@ public final class ShadowPicks {
             return -1;
         }
         return page + random.nextInt(8) * 512L + (random.nextBoolean() ? 0 : 8);
+    }
+
+    /** Free pages of every zone, per-CPU lists included: what comes back once every process has exited. */
+    public static long freePages(PageAllocator a) {
+        long n = 0;
+        for (Zone z : a.zones()) {
+            n += z.freePages() + z.perCpuPages();
+        }
+        return n;
     }
 }

@@ -308,25 +308,22 @@ class WholeMachineIntegrityFuzzTest {
                     }
                     s.regions.add(new long[] {a, a + len});
                 } else if (dice < 80) {
-                    long[] r = ShadowPicks.randomRegion(s.regions, random);
-                    if (r == null) {
+                    long[] u = ShadowPicks.randomUnmapRange(s.regions, random);
+                    if (u == null) {
                         continue;
                     }
-                    long start = ShadowPicks.randomPage(r, random);
-                    long len = (1 + random.nextInt(8)) * P;
+                    long start = u[0];
+                    long len = u[1];
                     ShadowPicks.log(log, op + ": munmap pid " + pid + " " + Long.toHexString(start) + " len " + len, LOG);
                     assertThat(mm.munmap(pid, start, len)).isZero();
                     s.unmap(start, start + len);
                 } else if (dice < 83) {
-                    long[] r = ShadowPicks.randomRegion(s.regions, random);
-                    if (r == null) {
+                    long[] range = ShadowPicks.randomMappedRange(s.regions, s.pages, random);
+                    if (range == null) {
                         continue;
                     }
-                    long start = ShadowPicks.randomPage(r, random);
-                    long end = Math.min(r[1], start + (1 + random.nextInt(8)) * P);
-                    if (s.pages.subMap(start, end).size() != (end - start) / P) {
-                        continue;
-                    }
+                    long start = range[0];
+                    long end = range[1];
                     int prot = random.nextBoolean() ? Mman.PROT_READ : RW;
                     ShadowPicks.log(log, op + ": mprotect pid " + pid + " " + Long.toHexString(start) + "-" + Long.toHexString(end) + " " + prot, LOG);
                     int rc = mm.mprotect(pid, start, end - start, prot);

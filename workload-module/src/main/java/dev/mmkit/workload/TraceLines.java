@@ -97,7 +97,10 @@ final class TraceLines implements Closeable {
         return atEnd() || line[pos] == '#';
     }
 
-    /** Parses hexadecimal digits (no prefix) as an unsigned 64-bit number. */
+    /**
+     * Parses hexadecimal digits (no prefix) as an unsigned 64-bit number. Leading zeros do
+     * not count towards the 16 digits a 64-bit number has (a trace writer may pad a fixed-width field).
+     */
     long parseHex(String what) {
         int start = pos;
         long value = 0;
@@ -106,7 +109,7 @@ final class TraceLines implements Closeable {
             if (d < 0) {
                 break;
             }
-            if (pos - start >= 16) {
+            if ((value >>> 60) != 0) {
                 throw error(what + " wider than 64 bits");
             }
             value = (value << 4) | d;

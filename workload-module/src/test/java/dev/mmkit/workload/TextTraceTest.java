@@ -99,4 +99,15 @@ class TextTraceTest {
         assertThatThrownBy(() -> new TextTrace(trace, false, "t").run(new FakeKernel()))
             .hasMessageStartingWith(trace + ": line 1: address wider than 64 bits");
     }
+
+    @Test
+    void leadingZerosDoNotCountTowardsTheWidth() throws Exception {
+        // 20 digits, 16 of them leading zeros, read as 0x1abc; 32 digits, the last 16 all ones: -1 as a long
+        Path trace = Files.writeString(dir.resolve("padded.txt"), "W 0x00000000000000001abc\nR 0x0000000000000000ffffffffffffffff\n");
+        FakeKernel kernel = new FakeKernel();
+        new TextTrace(trace, false, "t").run(kernel);
+        assertThat(kernel.refs).extracting(FakeKernel.Ref::vaddr, FakeKernel.Ref::access).containsExactly(
+            tuple(0x1abcL, Access.WRITE),
+            tuple(-1L, Access.READ));
+    }
 }

@@ -82,8 +82,8 @@ class TraceReaderFuzzTest {
             BigInteger v = num.length() > 1 && (num.charAt(1) == 'x' || num.charAt(1) == 'X')
                 ? new BigInteger(num.substring(2), 16) : new BigInteger(num);
             boolean hex = num.length() > 1 && (num.charAt(1) == 'x' || num.charAt(1) == 'X');
-            // documented limits as the reader implements them: hex at most 16 digits, decimal at most 2^63-1
-            if (hex ? num.length() - 2 > 16 : v.bitLength() > 63) {
+            // documented limits: hex at most 64 bits (leading zeros free), decimal at most 2^63-1
+            if (v.bitLength() > (hex ? 64 : 63)) {
                 return new Expect(refs, i + 1);
             }
             long value = v.longValue();
@@ -174,8 +174,6 @@ class TraceReaderFuzzTest {
 
     // ------------------------------------------------------------------ lackey
 
-    private static final Pattern LACKEY = Pattern.compile("(I |  ?[LSM]|[ ][LSM])[ \\t]*([0-9a-fA-F]{1,16}),([0-9]+)[ \\t]*");
-
     private static Expect lackeyModel(List<String> lines) {
         List<Ref> refs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -190,15 +188,15 @@ class TraceReaderFuzzTest {
             if (!kind.equals("I ") && !kind.equals(" L") && !kind.equals(" S") && !kind.equals(" M")) {
                 return new Expect(refs, i + 1);
             }
-            Matcher m = Pattern.compile("[ \\t]*([0-9a-fA-F]{1,16}),([0-9]+)[ \\t]*").matcher(line.substring(2));
-            if (!m.matches()) {
+            Matcher m = Pattern.compile("[ \\t]*([0-9a-fA-F]+),([0-9]+)[ \\t]*").matcher(line.substring(2));
+            if (!m.matches() || new BigInteger(m.group(1), 16).bitLength() > 64) {
                 return new Expect(refs, i + 1);
             }
             BigInteger size = new BigInteger(m.group(2));
             if (size.signum() == 0 || size.compareTo(BigInteger.valueOf(512)) > 0) { // lackey's MAX_DSIZE
                 return new Expect(refs, i + 1);
             }
-            long addr = Long.parseUnsignedLong(m.group(1), 16);
+            long addr = new BigInteger(m.group(1), 16).longValue();
             BigInteger first = BigInteger.valueOf(addr >>> 12);
             BigInteger last = new BigInteger(Long.toUnsignedString(addr)).add(size).subtract(BigInteger.ONE).shiftRight(12)
                 .min(BigInteger.ONE.shiftLeft(52).subtract(BigInteger.ONE));
@@ -230,7 +228,12 @@ class TraceReaderFuzzTest {
             case 2 -> ((long) r.nextInt(1 << 20) << 12) + 4096 - r.nextInt(16);
             default -> 0x4000000L + r.nextInt(1 << 24);
         };
-        s.append(r.nextInt(4) == 0 ? Long.toHexString(addr) : String.format("%08x", addr));
+        // padded as valgrind pads (%08lx), bare, or with extra leading zeros past 16 digits
+        s.append(switch (r.nextInt(6)) {
+            case 0 -> Long.toHexString(addr);
+            case 1 -> "0".repeat(1 + r.nextInt(3)) + String.format("%016x", addr);
+            default -> String.format("%08x", addr);
+        });
         int form = r.nextInt(20);
         if (form == 0) {
             return s.toString(); // no size

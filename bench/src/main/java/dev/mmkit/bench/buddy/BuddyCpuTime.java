@@ -18,7 +18,8 @@ import java.util.Arrays;
  * allocator gets (an order-0 pair then looked two to three times faster than in JMH).
  *
  * <p>Run: {@code java -cp <bench classpath> dev.mmkit.bench.buddy.BuddyCpuTime churn|pair [impl [memory live]]}
- * ({@code churn buddy 64MiB 40}: the churn on a working set that stays in cache).
+ * ({@code churn buddy 64MiB 40}: the churn on a working set that stays in cache). Impl
+ * {@code java-peer} times {@link JavaPeerBench}'s ports of the C peers the same way.
  */
 public final class BuddyCpuTime {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -39,7 +40,18 @@ public final class BuddyCpuTime {
         BuddyBench bench = new BuddyBench();
         BuddyBench.Churn churn = null;
         BuddyBench.PerCpu perCpu = null;
-        if (workload.equals("churn")) {
+        JavaPeerBench peers = new JavaPeerBench();
+        JavaPeerBench.Churn peerChurn = null;
+        JavaPeerBench.PerCpu peerPair = null;
+        if (impl.equals("java-peer")) {
+            if (workload.equals("churn")) {
+                peerChurn = new JavaPeerBench.Churn();
+                peerChurn.setUp();
+            } else {
+                peerPair = new JavaPeerBench.PerCpu();
+                peerPair.setUp();
+            }
+        } else if (workload.equals("churn")) {
             churn = new BuddyBench.Churn();
             churn.impl = impl;
             if (args.length > 3) {
@@ -70,7 +82,21 @@ public final class BuddyCpuTime {
             }
             ring[round] = (double) (cpu() - t0) / n;
 
-            if (churn != null) {
+            if (peerChurn != null) {
+                int steps = 2_000_000;
+                t0 = cpu();
+                for (int i = 0; i < steps && !stop; i++) {
+                    sink += peers.churnStep(peerChurn);
+                }
+                measured[round] = (double) (cpu() - t0) / steps;
+            } else if (peerPair != null) {
+                int pairs = 20_000_000;
+                t0 = cpu();
+                for (int i = 0; i < pairs && !stop; i++) {
+                    sink += peers.order0Pair(peerPair);
+                }
+                measured[round] = (double) (cpu() - t0) / pairs;
+            } else if (churn != null) {
                 int steps = 2_000_000;
                 t0 = cpu();
                 for (int i = 0; i < steps && !stop; i++) {
@@ -87,12 +113,16 @@ public final class BuddyCpuTime {
             }
             System.out.printf("round %d: multiply-add %.2f ns, ring pop + push %.2f ns, %s %.1f ns%s%n", round,
                 multiplyAdd[round], ring[round], workload, measured[round],
-                churn != null ? String.format(" per step (%.1f ns/op)", measured[round] / 2) : " per pair");
+                workload.equals("churn") ? String.format(" per step (%.1f ns/op)", measured[round] / 2) : " per pair");
         }
         System.out.printf("%s (%s): best %.1f ns, median %.1f ns%s; multiply-add best %.2f ns; ring best %.2f ns%n",
-            workload, impl, min(measured), median(measured), churn != null ? " per step" : " per pair",
+            workload, impl, min(measured), median(measured), workload.equals("churn") ? " per step" : " per pair",
             min(multiplyAdd), min(ring));
-        if (churn != null) {
+        if (peerChurn != null) {
+            System.out.println("failures " + peerChurn.failures);
+        } else if (peerPair != null) {
+            System.out.println("(a port: nothing to verify)");
+        } else if (churn != null) {
             churn.allocator.verify();
             System.out.println("failures " + churn.failures + ", verify ok");
         } else {

@@ -23,6 +23,12 @@
  * Permissions are not checked here: as in the Java TLB, lookup returns the PTE and the MMU
  * checks it against the access.
  *
+ * Direct mapped (arguments dm-random, dm-local): the same 64 entries as 64 sets of one way,
+ * the direct-mapped TLB's hit: set = the low six VPN bits, one compare with the key (and
+ * with the global key while the TLB holds global entries), count the hit, remember the
+ * slot, set A (written only when it was clear); no replacement order. The same 64 pages
+ * fill all 64 sets, so every lookup hits.
+ *
  * Reference strings, as TlbCpuTime builds them:
  *   hit random: 64 resident pages at 0x7f0000000000; 4096 references, each a page and an
  *               offset drawn from java.util.SplittableRandom(42) (reimplemented below, so
@@ -174,6 +180,29 @@ static inline u64 tlb_lookup(struct tlb *t, u64 vaddr, int access) {
     return 0;
 }
 
+/* The direct-mapped hit path: 64 sets of one way in the same arrays, 4 KiB pages only here. */
+static inline u64 dm_lookup(struct tlb *t, u64 vaddr, int access) {
+    int dirty = (access & ACCESS_WRITE) && t->writeback_bits;
+    u64 pn = page_number(vaddr, 0);
+    int slot = (int)pn & (ENTRIES - 1);
+    u64 key = make_key(pn, t->asid, 0);
+    u64 tag = t->tag[slot];
+    if (tag == key || (t->nr_global != 0 && tag == make_global_key(pn, 0))) {
+        t->hits++;
+        t->hit_slot = slot;
+        u64 cached = t->pte[slot];
+        u64 entry = cached | (dirty ? PTE_A | PTE_D : PTE_A);
+        if (entry != cached)
+            t->pte[slot] = entry;
+        return entry;
+    }
+    if (t->nr_large != 0)
+        abort(); /* large pages: not exercised here */
+    t->misses++;
+    t->missed_key = key;
+    return 0;
+}
+
 static void tlb_insert(struct tlb *t, u64 vaddr, u64 pte, int page_shift) {
     if (!(pte & PTE_P)) {
         fprintf(stderr, "pte %#llx: not present\n", (unsigned long long)pte);
@@ -245,6 +274,17 @@ static double cpu_ns(void) {
 
 static u64 vaddrs[4096], ptes[4096];
 
+static u64 __attribute__((noinline)) run_dm(struct tlb *t, long n) {
+    u64 sink = 0;
+    for (long i = 0; i < n; i++) {
+        u64 tr = dm_lookup(t, vaddrs[i & 4095], 1 /* READ */);
+        if (tr == 0)
+            abort(); /* every lookup hits */
+        sink += tr;
+    }
+    return sink;
+}
+
 static u64 __attribute__((noinline)) run(struct tlb *t, long n) {
     u64 sink = 0;
     for (long i = 0; i < n; i++) {
@@ -260,6 +300,9 @@ static u64 __attribute__((noinline)) run(struct tlb *t, long n) {
 static void measure(const char *name) {
     static struct tlb t;
     tlb_init(&t);
+    int dm = strncmp(name, "dm-", 3) == 0;
+    if (dm)
+        name += 3;
     int miss = strcmp(name, "miss") == 0;
     u64 base = 0x7f0000000000ULL;
     if (miss) {
@@ -268,8 +311,18 @@ static void measure(const char *name) {
             ptes[k] = make_pte(0x2000 + k, PTE_P | PTE_RW | PTE_US | PTE_A);
         }
     } else {
-        for (int vpn = 0; vpn < 64; vpn++)
-            tlb_insert(&t, base + ((u64)vpn << 12), make_pte(0x1000 + vpn, PTE_P | PTE_RW | PTE_US | PTE_A), 12);
+        for (int vpn = 0; vpn < 64; vpn++) {
+            u64 vaddr = base + ((u64)vpn << 12);
+            if (dm) { /* the page's only slot: its low six VPN bits */
+                int slot = (int)page_number(vaddr, 0) & (ENTRIES - 1);
+                t.tag[slot] = make_key(page_number(vaddr, 0), t.asid, 0);
+                t.pte[slot] = make_pte(0x1000 + vpn, PTE_P | PTE_RW | PTE_US | PTE_A);
+                t.nr_valid++;
+                t.nr_by_size[0]++;
+            } else {
+                tlb_insert(&t, vaddr, make_pte(0x1000 + vpn, PTE_P | PTE_RW | PTE_US | PTE_A), 12);
+            }
+        }
         sr_seed = 42;
         for (int k = 0; k < 4096; k++) {
             if (strcmp(name, "random") == 0) {
@@ -280,7 +333,7 @@ static void measure(const char *name) {
             }
         }
         for (int k = 0; k < 4096; k++)
-            if (tlb_lookup(&t, vaddrs[k], 1) == 0) {
+            if ((dm ? dm_lookup(&t, vaddrs[k], 1) : tlb_lookup(&t, vaddrs[k], 1)) == 0) {
                 fprintf(stderr, "set-up lookup missed\n");
                 exit(1);
             }
@@ -290,14 +343,14 @@ static void measure(const char *name) {
     u64 sink = 0;
     for (int round = 0; round < 12; round++) {
         double start = cpu_ns();
-        sink += run(&t, n);
+        sink += dm ? run_dm(&t, n) : run(&t, n);
         double per = (cpu_ns() - start) / n;
         if (round >= 4 && per < best)
             best = per;
     }
-    printf("C peer set-associative %s: best %.2f ns/op (thread CPU time, 8 rounds of %ld after 4 of warm-up)"
+    printf("C peer %s %s: best %.2f ns/op (thread CPU time, 8 rounds of %ld after 4 of warm-up)"
            " hits %llu misses %llu evictions %llu%s\n",
-           miss ? "lookup+insert" : name, best, n, (unsigned long long)t.hits, (unsigned long long)t.misses,
+           dm ? "direct-mapped" : "set-associative", miss ? "lookup+insert" : name, best, n, (unsigned long long)t.hits, (unsigned long long)t.misses,
            (unsigned long long)t.evictions, sink == 42 ? "!" : "");
 }
 
@@ -308,6 +361,8 @@ int main(int argc, char **argv) {
         measure("random");
         measure("local");
         measure("miss");
+        measure("dm-random");
+        measure("dm-local");
     }
     return 0;
 }

@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * dev.mmkit.bench.tlb.TlbCpuTime set-associative random}
  * (impl: set-associative | direct-mapped | fully-associative | hierarchy | miss; pattern: random | local;
  * an optional third argument adds settings, e.g. {@code "replacement = plru"}).
- * {@code bench/peer-tlb.c} prints the same three figures (set-associative random, local,
- * miss) for the same work in C, timed the same way.
+ * {@code bench/peer-tlb.c} prints the same figures (set-associative random, local, miss;
+ * direct-mapped random, local) for the same work in C, timed the same way.
  */
 public final class TlbCpuTime {
     private TlbCpuTime() {

@@ -54,8 +54,7 @@ final class Maps {
                 s.append(' ');
             }
             s.append(' ');
-            // seq_file_path(m, file, "\n") escapes a newline in a path as octal \012.
-            s.append(name.replace("\n", "\\012"));
+            s.append(SeqFile.path(name, "\n")); // a newline as octal \012
         }
     }
 

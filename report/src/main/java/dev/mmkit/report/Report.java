@@ -2,6 +2,7 @@ package dev.mmkit.report;
 
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.mm.ProcessInfo;
+import dev.mmkit.api.mm.SwapArea;
 import dev.mmkit.api.mm.VmArea;
 import dev.mmkit.api.slab.KmemCache;
 import dev.mmkit.api.slab.SlabInfo;
@@ -18,7 +19,7 @@ import java.util.Map;
  * <h2>Text</h2>
  * Each file under a {@code ==> name <==} header (as {@code head} prints several files):
  * {@code /proc/meminfo}, {@code /proc/vmstat}, {@code /proc/buddyinfo},
- * {@code /proc/zoneinfo}, {@code /proc/slabinfo}, {@code /proc/PID/maps} of every live
+ * {@code /proc/zoneinfo}, {@code /proc/slabinfo}, {@code /proc/swaps}, {@code /proc/PID/maps} of every live
  * process, the fragmentation indices of {@code /sys/kernel/debug/extfrag/}, then mmkit's
  * own sections: processes, TLB statistics, the memory manager's counters and the effective
  * access time. Parts whose collaborator the machine never created are left out.
@@ -27,6 +28,7 @@ import java.util.Map;
  * One object: {@code vmstat} maps Linux's counter names to numbers, {@code meminfo} Linux's
  * field names to kB, {@code buddyinfo} zone names to free blocks per order,
  * {@code zoneinfo} zone names to their fields, {@code slabinfo} is an array of rows,
+ * {@code swaps} an array of swap areas (filename, type, size and used in kB, priority),
  * {@code processes} maps pids to name, state and maps, then {@code fragmentation},
  * {@code tlb}, {@code mm} and {@code eat}. Addresses are lowercase hex strings, as maps
  * prints them (a JSON number cannot hold every 64-bit address exactly).
@@ -48,6 +50,7 @@ public final class Report {
             section(s, "/proc/slabinfo", slabinfo(in));
         }
         if (in.memoryManager() != null) {
+            section(s, "/proc/swaps", swaps(in));
             for (ProcessInfo p : in.memoryManager().processes()) {
                 if (p.alive()) {
                     section(s, "/proc/" + p.pid() + "/maps", maps(in, p));
@@ -98,6 +101,11 @@ public final class Report {
     /** Linux's slabinfo 2.1, rendered by {@link SlabInfo}; just the header without a slab allocator. */
     public static String slabinfo(ReportInput in) {
         return SlabInfo.render(in.slab() != null ? in.slab().caches() : List.of());
+    }
+
+    /** Linux's {@code /proc/swaps}: just the header without a memory manager or swap area. */
+    public static String swaps(ReportInput in) {
+        return Swaps.render(in.memoryManager() != null ? in.memoryManager().swapAreas() : List.of());
     }
 
     /** {@code /proc/PID/maps} of one process. */
@@ -198,6 +206,16 @@ public final class Report {
                     .member("limit", t[0]).member("batchcount", t[1]).member("sharedfactor", t[2])
                     .member("active_slabs", c.activeSlabs()).member("num_slabs", c.totalSlabs())
                     .member("sharedavail", 0).endObject();
+            }
+        }
+        w.endArray();
+
+        w.name("swaps").beginArray();
+        if (in.memoryManager() != null) {
+            for (SwapArea a : in.memoryManager().swapAreas()) {
+                w.beginObject().member("filename", a.path()).member("type", a.partition() ? "partition" : "file")
+                    .member("size", Swaps.kib(a.pages())).member("used", Swaps.kib(a.usedPages()))
+                    .member("priority", a.priority()).endObject();
             }
         }
         w.endArray();

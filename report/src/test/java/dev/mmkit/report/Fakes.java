@@ -2,6 +2,7 @@ package dev.mmkit.report;
 
 import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.mm.ProcessInfo;
+import dev.mmkit.api.mm.SwapArea;
 import dev.mmkit.api.mm.VmArea;
 import dev.mmkit.api.page.PageAllocator;
 import dev.mmkit.api.page.Watermark;
@@ -282,6 +283,12 @@ final class Fakes {
         final Map<String, Long> counters = new LinkedHashMap<>();
         long swapTotal;
         long swapFree;
+        final List<SwapArea> swapAreas = new ArrayList<>();
+
+        @Override
+        public List<SwapArea> swapAreas() {
+            return swapAreas;
+        }
 
         @Override
         public List<FakeProcess> processes() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.mm.SwapArea;
 import dev.mmkit.api.page.ZoneType;
 import dev.mmkit.api.workload.Mman;
 import dev.mmkit.machine.StandaloneMachine;
@@ -37,6 +38,7 @@ class ReportTest {
         mm.counters.put("references", 100L);
         mm.counters.put("walks", 20L);
         mm.counters.put("walk_memory_references", 20L);
+        mm.swapAreas.add(new SwapArea("/run/mmkit/swapfile", false, 16383, 256, -2));
         mm.processes.add(new FakeProcess(1, "init", true, "", 3, List.of(
             new FakeVma(0x600000, 0x602000, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, 0, "00:00", 0, "[heap]"),
             new FakeVma(0x7f0000000000L, 0x7f0000001000L, Mman.PROT_READ, Mman.MAP_SHARED, 0, "08:01", 42, "/tmp/a \"quoted\"\\name\n\u0001"))));
@@ -98,6 +100,7 @@ class ReportTest {
         assertThat(text).startsWith("==> /proc/meminfo <==\nMemTotal:          64000 kB\n");
         assertThat(text).contains("\n==> /proc/vmstat <==\nnr_free_pages ", "\n==> /proc/buddyinfo <==\n",
             "\n==> /proc/zoneinfo <==\n", "\n==> /proc/slabinfo <==\nslabinfo - version: 2.1\n",
+            "\n==> /proc/swaps <==\n" + Swaps.HEADER + "/run/mmkit/swapfile                     file\t\t65532\t\t1024\t\t-2\n",
             "\n==> /proc/1/maps <==\n00600000-00602000 rw-p 00000000 00:00 0 ", "\n==> /sys/kernel/debug/extfrag/unusable_index <==\n",
             "\n==> processes <==\n", "    2 segv             dead            0 SIGSEGV at 0x1000\n",
             "\n==> mmu counters <==\nreferences 100\n", "\n==> tlb <==\n", "\n==> effective access time <==\n");
@@ -125,8 +128,10 @@ class ReportTest {
         m.clock().advance(14_000);
         ReportInput in = full(m);
         Map<Object, Object> json = (Map<Object, Object>) JsonParser.parse(Report.json(in));
-        assertThat(json.keySet()).containsExactly("vmstat", "meminfo", "buddyinfo", "zoneinfo", "slabinfo", "processes",
-            "fragmentation", "tlb", "mm", "eat");
+        assertThat(json.keySet()).containsExactly("vmstat", "meminfo", "buddyinfo", "zoneinfo", "slabinfo", "swaps",
+            "processes", "fragmentation", "tlb", "mm", "eat");
+        assertThat((List<Object>) json.get("swaps")).containsExactly(Map.of("filename", "/run/mmkit/swapfile", "type", "file",
+            "size", 65532L, "used", 1024L, "priority", -2L));
 
         Map<Object, Object> vmstat = (Map<Object, Object>) json.get("vmstat");
         assertThat(vmstat.get("pgfault")).isEqualTo(1234L);

@@ -24,6 +24,16 @@ public interface MemoryManager extends Kernel {
     long swapFreePages();
 
     /**
+     * The active swap areas, as {@code /proc/swaps} lists them; none by default (an
+     * implementation without swap areas of its own).
+     *
+     * @since 1.1.0
+     */
+    default List<SwapArea> swapAreas() {
+        return List.of();
+    }
+
+    /**
      * The core's own counters in report order: {@code references}, {@code tlb_hits},
      * {@code walks}, {@code walk_memory_references}, {@code segfaults}, and more.
      */

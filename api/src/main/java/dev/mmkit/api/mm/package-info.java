@@ -2,7 +2,7 @@
  * The memory-manager core extension point: processes, address spaces, the MMU and fault handling.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mmkit.api.mm;
 
 import org.osgi.annotation.bundle.Export;

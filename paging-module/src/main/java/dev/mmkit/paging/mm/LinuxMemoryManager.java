@@ -13,6 +13,7 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.mm.ProcessInfo;
+import dev.mmkit.api.mm.SwapArea;
 import dev.mmkit.api.mm.VmArea;
 import dev.mmkit.api.page.Gfp;
 import dev.mmkit.api.page.PageAllocator;
@@ -616,6 +617,21 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     @Override
     public long swapFreePages() {
         return swap().freePages();
+    }
+
+    /**
+     * The swap file, if the machine has one: its slots less the header, those in use, and
+     * priority -2, what Linux gives the first area {@code swapon} enables without a
+     * priority ({@code least_priority} starts at -1 and is decremented first).
+     */
+    @Override
+    public List<SwapArea> swapAreas() {
+        SwapMap sm = swap();
+        if (sm.nrSlots() == 0) {
+            return List.of();
+        }
+        String path = machine.runDirectory().resolve(settings.swapPath()).toAbsolutePath().normalize().toString();
+        return List.of(new SwapArea(path, false, sm.totalPages(), sm.totalPages() - sm.freePages(), -2));
     }
 
     @Override

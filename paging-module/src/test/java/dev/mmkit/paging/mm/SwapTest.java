@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mmkit.api.hw.Pte;
 import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.mm.SwapArea;
 import dev.mmkit.api.workload.Mman;
 import dev.mmkit.machine.StandaloneMachine;
 import java.nio.file.Files;
@@ -38,6 +39,10 @@ class SwapTest {
         assertThat(swapEntries).isPositive();
         assertThat(mm.swapTotalPages()).isEqualTo(1023);
         assertThat(mm.swapFreePages()).isLessThan(1023);
+        // /proc/swaps: 4 MiB = 1024 slots, the header excluded; used = the slots that hold a page
+        long used = 1023 - mm.swapFreePages();
+        assertThat(mm.swapAreas()).containsExactly(new SwapArea(
+            machine.runDirectory().resolve("swapfile").toAbsolutePath().normalize().toString(), false, 1023, used, -2));
         mm.verify();
         for (int i = 0; i < pages; i++) {
             assertThat(mm.load(pid, a + i * 4096L + (i % 500) * 8, 8)).as("page %d", i).isEqualTo(0xABCD_0000L + i);
@@ -49,6 +54,7 @@ class SwapTest {
         mm.verify();
         mm.exit(pid);
         assertThat(mm.swapFreePages()).isEqualTo(1023);
+        assertThat(mm.swapAreas().get(0).usedPages()).isZero();
         mm.verify();
         mm.shutdown();
     }
@@ -128,6 +134,7 @@ class SwapTest {
         assertThat(mm.processes().get(0).exitReason()).isEqualTo("oom-killed");
         assertThat(machine.vmstat().get(VmItem.PSWPOUT)).isZero();
         assertThat(mm.swapTotalPages()).isZero();
+        assertThat(mm.swapAreas()).isEmpty();
         mm.verify();
     }
 }

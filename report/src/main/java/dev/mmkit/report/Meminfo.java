@@ -27,13 +27,16 @@ import java.util.Map;
  *       reserve), plus the file LRU less min(half of it, Σ low watermarks), plus the
  *       reclaimable slab less min(half of it, Σ low watermarks); never negative.</li>
  *   <li>Cached: {@code NR_FILE_PAGES − SwapCached − Buffers}, as Linux: the page cache
- *       counts each page of a file in {@code NR_FILE_PAGES} while it holds it, and the swap
+ *       counts each page of a file in {@code NR_FILE_PAGES} while it holds it, a shmem
+ *       object (shared anonymous memory) each of its resident pages, and the swap
  *       cache counts its pages there too. Buffers is 0: mmkit's files are not on a block
  *       device, so no page caches a device's blocks ({@code nr_blockdev_pages}).</li>
  *   <li>Dirty, Writeback: the page cache's {@code NR_DIRTY} (PG_dirty pages) and
  *       {@code NR_WRITEBACK} (PG_writeback pages, written but not yet completed by the
- *       flusher's queues); Mapped: {@code NR_MAPPED}, page-cache pages mapped by at least one
- *       PTE; Active(file), Inactive(file): the page-cache pages in the replacement policy, by
+ *       flusher's queues); Mapped: {@code NR_MAPPED}, page-cache and shmem pages mapped by at
+ *       least one PTE; AnonPages: {@code NR_ANON_PAGES}, private anonymous pages (a shmem
+ *       page is never one); Shmem: {@code NR_SHMEM}, resident pages of shmem objects outside
+ *       the swap cache; Active(file), Inactive(file): the page-cache pages in the replacement policy, by
  *       {@code PG_active}.</li>
  *   <li>LRU lines, Mlocked, Dirty, Writeback, AnonPages, Mapped, Shmem, KernelStack,
  *       PageTables, Bounce: the vmstat states of the same name (mmkit counts every state in
@@ -44,7 +47,9 @@ import java.util.Map;
  *       (CONFIG_HIGHMEM).</li>
  *   <li>SwapTotal/SwapFree: the memory manager's swap.</li>
  *   <li>CommitLimit: {@code totalram × overcommit_ratio (50) / 100 + swap};
- *       Committed_AS: private writable mappings of live processes ({@code VM_ACCOUNT}).</li>
+ *       Committed_AS: private writable mappings of live processes ({@code VM_ACCOUNT}), plus
+ *       the whole size of every live shmem object ({@code shmem_acct_size}), once however
+ *       many processes share it ({@code MemoryManager.shmemCommittedPages}).</li>
  *   <li>What mmkit does not model (NFS, vmalloc use, per-cpu areas, huge pages) is 0, as
  *       on a kernel that has none of it.</li>
  * </ul>
@@ -179,7 +184,11 @@ final class Meminfo {
         kb.put(name, pages << (Page.SHIFT - 10));
     }
 
-    /** Pages of private writable mappings of live processes: what Linux accounts in {@code vm_committed_as}. */
+    /**
+     * What Linux accounts in {@code vm_committed_as}: pages of private writable mappings of
+     * live processes ({@code accountable_mapping}: shared ones never), plus the sizes of the
+     * live shmem objects, charged once each when set up ({@code shmem_acct_size}).
+     */
     private static long committed(ReportInput in) {
         if (in.memoryManager() == null) {
             return 0;
@@ -195,7 +204,7 @@ final class Meminfo {
                 }
             }
         }
-        return Page.pages(bytes);
+        return Page.pages(bytes) + in.memoryManager().shmemCommittedPages();
     }
 
     private static String pageTable(ReportInput in) {

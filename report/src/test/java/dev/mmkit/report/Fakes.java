@@ -284,6 +284,7 @@ final class Fakes {
         long swapTotal;
         long swapFree;
         final List<SwapArea> swapAreas = new ArrayList<>();
+        long shmemCommitted;
 
         @Override
         public List<SwapArea> swapAreas() {
@@ -308,6 +309,11 @@ final class Fakes {
         @Override
         public long swapFreePages() {
             return swapFree;
+        }
+
+        @Override
+        public long shmemCommittedPages() {
+            return shmemCommitted;
         }
 
         @Override

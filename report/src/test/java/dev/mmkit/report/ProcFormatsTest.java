@@ -124,6 +124,34 @@ class ProcFormatsTest {
     }
 
     @Test
+    void meminfoShowsSharedAnonymousMemoryAsShmem() {
+        // two processes share one 16-page MAP_SHARED|MAP_ANONYMOUS object of which 13 pages are
+        // resident; one has a 4-page private writable heap, all 4 pages touched
+        StandaloneMachine m = machine("");
+        m.vmstat().add(VmItem.NR_SHMEM, 13);
+        m.vmstat().add(VmItem.NR_FILE_PAGES, 13);
+        m.vmstat().add(VmItem.NR_MAPPED, 13);
+        m.vmstat().add(VmItem.NR_ANON_PAGES, 4);
+        FakeMm mm = new FakeMm();
+        mm.shmemCommitted = 16;
+        FakeVma shm = new FakeVma(0x7f0000000000L, 0x7f0000010000L, RW, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS, 0, "00:01", 5,
+            "/dev/zero (deleted)");
+        mm.processes.add(new FakeProcess(1, "parent", true, "", 17, List.of(
+            new FakeVma(0x600000, 0x604000, RW, PRIVATE | Mman.MAP_ANONYMOUS, 0, "00:00", 0, "[heap]"), shm)));
+        mm.processes.add(new FakeProcess(2, "child", true, "", 13, List.of(shm)));
+
+        Map<String, Long> kb = Meminfo.values(new ReportInput(m, null, null, mm, List.of(), 0));
+        // Shmem, Cached and Mapped: the 13 resident pages once each, 52 kB; AnonPages the heap's 4
+        assertThat(kb.get("Shmem")).isEqualTo(52);
+        assertThat(kb.get("Cached")).isEqualTo(52);
+        assertThat(kb.get("Mapped")).isEqualTo(52);
+        assertThat(kb.get("AnonPages")).isEqualTo(16);
+        // Committed_AS: the heap (4 pages, accountable_mapping) + the object's whole 16 pages once
+        // (shmem_acct_size), not once per sharer: 20 pages = 80 kB
+        assertThat(kb.get("Committed_AS")).isEqualTo(80);
+    }
+
+    @Test
     void meminfoShowsHighMemWhenTheZoneHasPages() {
         FakeAllocator pa = new FakeAllocator();
         pa.zones.add(zone(ZoneType.NORMAL, 0, 1000, 1000, 900, 100));

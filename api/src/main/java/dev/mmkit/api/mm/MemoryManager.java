@@ -34,6 +34,19 @@ public interface MemoryManager extends Kernel {
     }
 
     /**
+     * Pages that the live shared-memory objects charge to the committed address space
+     * ({@code vm_committed_as}, /proc/meminfo's Committed_AS): Linux's {@code shmem_acct_size}
+     * charges each MAP_SHARED|MAP_ANONYMOUS mapping's whole size when it is set up, once
+     * however many processes share it, and releases it when the object goes. 0 for a core
+     * without such objects.
+     *
+     * @since 1.1.0
+     */
+    default long shmemCommittedPages() {
+        return 0;
+    }
+
+    /**
      * The core's own counters in report order: {@code references}, {@code tlb_hits},
      * {@code walks}, {@code walk_memory_references}, {@code segfaults}, and more.
      */

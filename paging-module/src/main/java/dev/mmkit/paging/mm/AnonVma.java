@@ -21,6 +21,8 @@ final class AnonVma {
     long shmemIno;
     /** For shared anonymous memory, the address the mapping started at: offset 0 of its file ({@code vm_pgoff} 0). */
     long shmemStart;
+    /** For shared anonymous memory, the file's size in pages ({@code i_size}), charged to Committed_AS while it lives. */
+    long shmemPages;
 
     AnonVma(int id) {
         this.id = id;

@@ -24,7 +24,8 @@ import java.util.Map;
  * <ul>
  *   <li>none: {@code do_anonymous_page}, a zeroed frame (file VMAs go to {@link FilePages});</li>
  *   <li>a swap entry: {@code do_swap_page}, the page from the swap cache (minor) or read
- *       from its slot (major), mapped writable at once when this write is its only user;</li>
+ *       from its slot (major), mapped writable at once when this write is its only user; a
+ *       shared anonymous page returns to its shmem object ({@link Shmem#swapin});</li>
  *   <li>present, read-only, written in a writable VMA: {@code do_wp_page}, copy on write,
  *       or reuse when this mapping is the page's only user ({@code reuse_swap_page});</li>
  *   <li>present and allowed: the entry lagged the VMA or the TLB was stale: refresh it.</li>
@@ -279,7 +280,7 @@ final class Faults {
      * {@code vma} at {@code va}: counted, and made invalid like the page's other mappings when
      * a policy has made them so ({@code protNone}).
      */
-    private void mapSharedPage(Vma vma, long va, long pfn, boolean protNone) {
+    void mapSharedPage(Vma vma, long va, long pfn, boolean protNone) {
         int mapcount = memMap.mapcount(pfn) + 1;
         memMap.setMapcount(pfn, mapcount);
         memMap.setRefcount(pfn, mapcount + (memMap.testFlag(pfn, PageFlags.PG_SWAPCACHE) ? 1 : 0));
@@ -321,13 +322,24 @@ final class Faults {
         return false;
     }
 
+    /**
+     * A new page of {@code vma} at {@code va}, mapped once: {@code page_add_new_anon_rmap}
+     * (AnonPages) for private memory; for shared anonymous memory the page is its shmem
+     * object's ({@code shmem_add_to_page_cache}, then {@code page_add_file_rmap}: Cached,
+     * Shmem and Mapped, see {@link Shmem}).
+     */
     void newAnonPage(long pfn, Vma vma, long va) {
         memMap.setFlag(pfn, PageFlags.PG_ANON | PageFlags.PG_SWAPBACKED | PageFlags.PG_UPTODATE);
         memMap.setMapping(pfn, vma.anonVma.id);
         memMap.setIndex(pfn, Page.vpn(va));
         memMap.setMapcount(pfn, 1);
         memMap.setRefcount(pfn, 1);
-        vmstat.inc(VmItem.NR_ANON_PAGES);
+        if (vma.isShared()) {
+            k.shmem.addToPageCache();
+            k.shmem.addRmap(1);
+        } else {
+            vmstat.inc(VmItem.NR_ANON_PAGES);
+        }
     }
 
     /**
@@ -451,7 +463,9 @@ final class Faults {
                 memMap.setMapcount(pfn, 0);
                 memMap.setRefcount(pfn, 1);
                 sm.setCachePfn(slot, pfn);
-                vmstat.inc(VmItem.NR_ANON_PAGES);
+                if (!vma.isShared()) {
+                    vmstat.inc(VmItem.NR_ANON_PAGES);
+                }
                 k.swapCache.counted(1);
                 k.lru.lruAdd(mm, pfn);
                 major = true;
@@ -462,6 +476,11 @@ final class Faults {
         int mapcount = (major ? 0 : memMap.mapcount(pfn)) + 1;
         memMap.setMapcount(pfn, mapcount);
         memMap.setRefcount(pfn, mapcount + 1);
+        if (vma.isShared()) {
+            // a shmem page: Mapped from its first mapping; back in its object, out of the swap cache
+            k.shmem.addRmap(mapcount);
+            k.shmem.swapin(vma, va, pfn, slot);
+        }
         long flags = vma.pteFlags(sharedWritable(vma, pfn));
         if (vma.isShared() && write && softwareBits) {
             memMap.setFlag(pfn, PageFlags.PG_DIRTY);

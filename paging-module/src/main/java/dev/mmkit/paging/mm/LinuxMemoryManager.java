@@ -52,6 +52,7 @@ import java.util.Map;
  *   <dt>{@link Reclaim}</dt><dd>{@code mm/vmscan.c} + {@code mm/oom_kill.c}: shrink_node, pageout, slab shrinking, the OOM killer</dd>
  *   <dt>{@link Lru}</dt><dd>the replacement sets ({@code lruvec}s) and their policy instances</dd>
  *   <dt>{@link SwapCache}</dt><dd>{@code mm/swap_state.c}: the swap cache and swap writes</dd>
+ *   <dt>{@link Shmem}</dt><dd>{@code mm/shmem.c}: shared anonymous memory as a shmem object, its page and commit accounting</dd>
  *   <dt>{@link VmaOps}</dt><dd>{@code mm/mmap.c}: mmap, munmap, mprotect, brk, VMA merge and split, zap</dd>
  *   <dt>{@link Processes}</dt><dd>{@code kernel/fork.c}, {@code kernel/exit.c}, {@code fs/exec.c}: address-space lifetimes</dd>
  *   <dt>{@link TlbFlush}</dt><dd>{@code arch/x86/mm/tlb.c}: TLB shootdowns</dd>
@@ -86,7 +87,11 @@ import java.util.Map;
  * cache is mapped read-only while its slot has other users, so no write ever goes where a
  * swapped-out sharer would read it back. An anonymous page is freed the moment its last
  * mapping goes; a dirty page leaving the swap cache while PTEs still refer to its slot is
- * written first.
+ * written first. A page of a MAP_SHARED|MAP_ANONYMOUS mapping is a page of that mapping's
+ * shmem object ({@link Shmem}): every sharer maps it as soon as one touches it, it counts
+ * in Cached, Shmem and Mapped instead of AnonPages, and a swap-in maps it back into every
+ * sharer and takes it out of the swap cache. {@link #verify} recounts AnonPages, Shmem and
+ * Mapped from the pages, and the shmem objects' charge to Committed_AS from their sizes.
  *
  * <h2>Eviction ({@link Reclaim})</h2>
  * The policy names a victim; a page that is dirty (no slot yet, {@code PG_dirty}, or D in
@@ -178,6 +183,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     final TlbFlush tlbFlush;
     final Lru lru;
     final SwapCache swapCache;
+    final Shmem shmem;
     final Rmap rmap;
     final FilePages files;
     final Faults faults;
@@ -204,8 +210,6 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     BackingStore swapStore;
 
     int nextMmId = 1;
-    /** The inode number of the next shared anonymous mapping's shmem file. */
-    long nextShmemIno = 1;
     /** The path {@code /proc/PID/maps} shows for shared anonymous memory ({@code shmem_zero_setup}'s "dev/zero", unlinked). */
     static final String SHMEM_ZERO_PATH = "/dev/zero (deleted)";
     /** The device of the kernel's internal tmpfs mount ({@code shm_mnt}): the first anonymous device, as Linux 5.x shows it. */
@@ -253,6 +257,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         this.tlbFlush = new TlbFlush(this);
         this.lru = new Lru(this);
         this.swapCache = new SwapCache(this);
+        this.shmem = new Shmem(this);
         this.rmap = new Rmap(this);
         this.files = new FilePages(this);
         this.faults = new Faults(this);
@@ -572,16 +577,6 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         return Collections.unmodifiableList(tasks);
     }
 
-    /**
-     * {@code shmem_zero_setup}: a new MAP_SHARED|MAP_ANONYMOUS mapping is a shmem file of its
-     * own, with an inode number of its own ({@code get_next_ino}) and {@code vm_pgoff} 0 at
-     * its start.
-     */
-    void shmemZeroSetup(Vma v) {
-        v.anonVma.shmemIno = nextShmemIno++;
-        v.anonVma.shmemStart = v.start;
-    }
-
     List<VmArea> maps(Mm mm) {
         List<VmArea> out = new ArrayList<>(mm.vmas.size());
         for (Vma v : mm.vmas.values()) {
@@ -632,6 +627,12 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         }
         String path = machine.runDirectory().resolve(settings.swapPath()).toAbsolutePath().normalize().toString();
         return List.of(new SwapArea(path, false, sm.totalPages(), sm.totalPages() - sm.freePages(), -2));
+    }
+
+    /** {@inheritDoc} Each live shmem object's size from its setup ({@link Shmem#zeroSetup}). */
+    @Override
+    public long shmemCommittedPages() {
+        return shmem.committed;
     }
 
     @Override
@@ -751,7 +752,21 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         long lruPages = 0;
         long[] lruLists = new long[4]; // inactive anon, active anon, inactive file, active file
         long swapCached = 0;
+        // AnonPages, Shmem and Mapped as Linux counts them (see Shmem): a private anonymous
+        // page; a shmem page outside the swap cache; a page-cache or shmem page some PTE maps
+        long[] pageStates = new long[3];
         for (int pfn = 0; pfn < n; pfn++) {
+            boolean anonFlag = memMap.testFlag(pfn, PageFlags.PG_ANON);
+            boolean shmemPage = anonFlag && shmem.isShmem(pfn);
+            if (anonFlag && !shmemPage) {
+                pageStates[0]++;
+            }
+            if (shmemPage && !memMap.testFlag(pfn, PageFlags.PG_SWAPCACHE)) {
+                pageStates[1]++;
+            }
+            if (mapcount[pfn] != 0 && (!anonFlag || shmemPage)) {
+                pageStates[2]++;
+            }
             if (mapcount[pfn] != 0 || memMap.testFlag(pfn, PageFlags.PG_ANON)) {
                 if (memMap.mapcount(pfn) != mapcount[pfn]) {
                     throw new IllegalStateException("page " + Page.hex(pfn) + ": mapcount " + memMap.mapcount(pfn)
@@ -775,6 +790,17 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
                     + (memMap.testFlag(pfn, PageFlags.PG_ACTIVE) ? 1 : 0);
                 lruLists[list]++;
             }
+        }
+        VmItem[] stateItems = {VmItem.NR_ANON_PAGES, VmItem.NR_SHMEM, VmItem.NR_MAPPED};
+        for (int i = 0; i < stateItems.length; i++) {
+            if (vmstat.get(stateItems[i]) != pageStates[i]) {
+                throw new IllegalStateException(stateItems[i].name().toLowerCase(Locale.ROOT) + " "
+                    + vmstat.get(stateItems[i]) + " but " + pageStates[i] + " pages are in that state");
+            }
+        }
+        if (shmem.committed != rmap.shmemObjectPages()) {
+            throw new IllegalStateException("shmem objects charge " + shmem.committed + " pages to Committed_AS but their sizes sum to "
+                + rmap.shmemObjectPages());
         }
         if (vmstat.get(VmItem.NR_SWAPCACHED) != swapCached) {
             throw new IllegalStateException("nr_swapcached " + vmstat.get(VmItem.NR_SWAPCACHED) + " but " + swapCached

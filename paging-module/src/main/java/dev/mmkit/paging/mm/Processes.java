@@ -245,7 +245,7 @@ final class Processes {
                     child.alive = false;
                     break;
                 }
-                k.shmemZeroSetup(v);
+                k.shmem.zeroSetup(v);
             }
             if (v.anonVma != null) {
                 k.rmap.linkAnonVma(c, v.anonVma);

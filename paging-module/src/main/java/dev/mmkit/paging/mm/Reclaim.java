@@ -27,7 +27,9 @@ import java.util.Arrays;
  *       the largest resident size).</li>
  * </ol>
  * {@link #startWriteback} writes a dirty anonymous page to its slot without evicting it
- * (for policies that clean pages ahead of eviction).
+ * (for policies that clean pages ahead of eviction). A shmem page ({@link Shmem}) that joins
+ * the swap cache, either way, leaves its object's page cache, as {@code shmem_writepage}
+ * moves it.
  */
 final class Reclaim {
     private final LinuxMemoryManager k;
@@ -60,6 +62,9 @@ final class Reclaim {
                 return false;
             }
             k.swapCache.addToSwapCache(pfn, slot);
+            if (k.shmem.isShmem(pfn)) {
+                k.shmem.deleteFromPageCache(); // shmem_writepage: to the swap cache
+            }
         }
         k.rmap.cleanMappings(pfn);
         if (!k.swapCache.writeSlot(slot, pfn)) {
@@ -144,6 +149,7 @@ final class Reclaim {
         if (!cached && !Gfp.mayIo(gfp)) {
             return false;
         }
+        boolean shmem = k.shmem.isShmem(pfn);
         long slot;
         if (cached) {
             slot = memMap.privateData(pfn);
@@ -153,6 +159,10 @@ final class Reclaim {
                 return false;
             }
             k.swapCache.addToSwapCache(pfn, slot);
+            if (shmem) {
+                // shmem_writepage: from its object's page cache to the swap cache
+                k.shmem.deleteFromPageCache();
+            }
         }
         // try_to_unmap: every PTE becomes the swap entry; their D bits say whether to write
         long swp = Pte.swapEntry(0, slot);
@@ -208,6 +218,9 @@ final class Reclaim {
                 }
                 if (!cached) {
                     k.swapCache.deleteFromSwapCache(pfn);
+                    if (shmem) {
+                        k.shmem.addToPageCache(); // redirty: it stays in its object
+                    }
                 } else {
                     memMap.setFlag(pfn, PageFlags.PG_DIRTY);
                 }
@@ -218,7 +231,11 @@ final class Reclaim {
         memMap.clearFlag(pfn, PageFlags.PG_DIRTY);
         memMap.setMapcount(pfn, 0);
         k.swapCache.deleteFromSwapCache(pfn);
-        vmstat.add(VmItem.NR_ANON_PAGES, -1);
+        if (!shmem) {
+            vmstat.add(VmItem.NR_ANON_PAGES, -1);
+        } else if (mapcount > 0) {
+            k.shmem.removeRmap(0); // try_to_unmap cleared its last mapping
+        }
         k.faults.freeUserFrame(pfn);
         return true;
     }

@@ -50,10 +50,29 @@ final class Rmap {
         av.vmas.remove(v);
         v.anonVma = null;
         if (av.vmas.isEmpty()) {
+            if (av.shmemIno != 0) {
+                k.shmem.release(av);
+            }
             anonVmas[av.id] = null;
             freeAnonVmaIds.add(av.id);
             k.cache("anon").free(av.objp);
         }
+    }
+
+    /** The sizes in pages of the live shmem objects, summed ({@link LinuxMemoryManager#verify}). */
+    long shmemObjectPages() {
+        long pages = 0;
+        for (AnonVma av : anonVmas) {
+            if (av != null && av.shmemIno != 0) {
+                pages += av.shmemPages;
+            }
+        }
+        return pages;
+    }
+
+    /** The anon_vma a page's {@code mapping} names, or null. */
+    AnonVma anonVma(int id) {
+        return id > 0 && id < anonVmas.length ? anonVmas[id] : null;
     }
 
     void linkAnonVma(Vma v, AnonVma av) {
@@ -120,6 +139,8 @@ final class Rmap {
     /**
      * {@code page_remove_rmap} + {@code put_page}: one mapping of {@code pfn} is gone (the
      * caller changed the PTE). Frees the page when it was the last. Returns whether it was freed.
+     * A shmem page ({@link Shmem}) stops being Mapped with its last mapping and leaves its
+     * object's page cache (or the swap cache) as it is freed; it was never in AnonPages.
      */
     boolean removeMapping(Mm mm, long pfn, long pte) {
         if (!memMap.testFlag(pfn, PageFlags.PG_ANON)) {
@@ -139,6 +160,7 @@ final class Rmap {
         if (mapcount > 0) {
             return false;
         }
+        boolean shmem = k.shmem.isShmem(pfn);
         k.lru.lruRemove(pfn);
         if (cached) {
             long slot = memMap.privateData(pfn);
@@ -147,7 +169,14 @@ final class Rmap {
             }
             k.swapCache.deleteFromSwapCache(pfn);
         }
-        vmstat.add(VmItem.NR_ANON_PAGES, -1);
+        if (!shmem) {
+            vmstat.add(VmItem.NR_ANON_PAGES, -1);
+        } else {
+            k.shmem.removeRmap(0);
+            if (!cached) {
+                k.shmem.deleteFromPageCache();
+            }
+        }
         k.faults.freeUserFrame(pfn);
         return true;
     }

@@ -196,7 +196,7 @@ final class VmaOps {
                     freeVma(v);
                     return LinuxMemoryManager.ENOMEM;
                 }
-                k.shmemZeroSetup(v);
+                k.shmem.zeroSetup(v);
             }
             insertVma(mm, v);
             return start;

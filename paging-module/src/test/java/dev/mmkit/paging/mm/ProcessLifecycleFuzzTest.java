@@ -269,6 +269,13 @@ class ProcessLifecycleFuzzTest {
         alloc.drainPerCpuLists();
         assertThat(objects(machine)).as("seed %d: slab objects after every exit", seed).isEqualTo(baseObjects);
         assertThat(mm.swapFreePages()).as("seed %d: swap", seed).isEqualTo(mm.swapTotalPages());
+        // every /proc/meminfo count of user pages back to 0 (file pages: none in this test), and
+        // no shmem object left charged to Committed_AS
+        for (VmItem item : new VmItem[] {VmItem.NR_ANON_PAGES, VmItem.NR_SHMEM, VmItem.NR_FILE_PAGES, VmItem.NR_MAPPED,
+            VmItem.NR_SWAPCACHED}) {
+            assertThat(machine.vmstat().get(item)).as("seed %d: %s after every exit", seed, item).isZero();
+        }
+        assertThat(mm.shmemCommittedPages()).as("seed %d: shmem Committed_AS", seed).isZero();
         // documented exceptions: the inverted table's entry pool never shrinks, and the slab
         // allocator keeps the block at pfn 0 aside for good
         StringBuilder d = new StringBuilder();

@@ -6,7 +6,8 @@ import java.util.Objects;
  * One active swap area, as a line of {@code /proc/swaps} describes it ({@code
  * swap_info_struct}).
  *
- * @param path the swap file's (or device's) absolute path
+ * @param path the swap file's (or device's) path: Linux prints it absolute; a simulated
+ *     machine may name it relative to its run directory, as it names the files it maps
  * @param partition a block device ({@code partition}) rather than a regular file ({@code file})
  * @param pages the pages it can hold ({@code si->pages}: the header page excluded)
  * @param usedPages the pages in use ({@code si->inuse_pages}: slots that hold a page, those

@@ -615,8 +615,10 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
     }
 
     /**
-     * The swap file, if the machine has one: its slots less the header, those in use, and
-     * priority -2, what Linux gives the first area {@code swapon} enables without a
+     * The swap file, if the machine has one: its path as configured (relative to the run
+     * directory, as {@code /proc/PID/maps} names the files a workload opens, so that two runs
+     * in different directories report the same), its slots less the header, those in use,
+     * and priority -2, what Linux gives the first area {@code swapon} enables without a
      * priority ({@code least_priority} starts at -1 and is decremented first).
      */
     @Override
@@ -625,8 +627,7 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         if (sm.nrSlots() == 0) {
             return List.of();
         }
-        String path = machine.runDirectory().resolve(settings.swapPath()).toAbsolutePath().normalize().toString();
-        return List.of(new SwapArea(path, false, sm.totalPages(), sm.totalPages() - sm.freePages(), -2));
+        return List.of(new SwapArea(settings.swapPath(), false, sm.totalPages(), sm.totalPages() - sm.freePages(), -2));
     }
 
     /** {@inheritDoc} Each live shmem object's size from its setup ({@link Shmem#zeroSetup}). */

@@ -41,8 +41,7 @@ class SwapTest {
         assertThat(mm.swapFreePages()).isLessThan(1023);
         // /proc/swaps: 4 MiB = 1024 slots, the header excluded; used = the slots that hold a page
         long used = 1023 - mm.swapFreePages();
-        assertThat(mm.swapAreas()).containsExactly(new SwapArea(
-            machine.runDirectory().resolve("swapfile").toAbsolutePath().normalize().toString(), false, 1023, used, -2));
+        assertThat(mm.swapAreas()).containsExactly(new SwapArea("swapfile", false, 1023, used, -2));
         mm.verify();
         for (int i = 0; i < pages; i++) {
             assertThat(mm.load(pid, a + i * 4096L + (i % 500) * 8, 8)).as("page %d", i).isEqualTo(0xABCD_0000L + i);

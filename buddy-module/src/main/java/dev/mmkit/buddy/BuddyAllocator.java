@@ -84,7 +84,8 @@ import java.util.Map;
  * zone's watermark, and only an empty list takes the general path.
  * Defaults follow the recent kernels' {@code zone_batchsize}: batch = managed/1024 capped
  * at 1 MiB of pages (4.x capped it at 512 KiB, so large zones had batch 31, not 63),
- * divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1}; high = 6 * batch. {@code pcp.high = 0} turns the lists off.
+ * divided by 4, at least 1, then {@code rounddown_pow_of_two(b + b/2) - 1}; high = 6 * batch, and then batch is
+ * raised to at least 1 ({@code pageset_set_batch}). {@code pcp.high = 0} turns the lists off.
  *
  * <h2>Threads</h2>
  * None meet here: the machine calls the allocator from its one thread, and the coalescing
@@ -171,8 +172,10 @@ final class BuddyAllocator extends ZonedPageAllocator {
             long managed = zoneEnd[z] - zoneStart[z];
             int batch = settings.pcpBatch > 0 ? settings.pcpBatch : zoneBatchsize(managed);
             int high = settings.pcpHigh >= 0 ? settings.pcpHigh : 6 * batch;
-            // pageset_set_batch: batch is at least 1 whenever the lists are on
-            batch = high == 0 ? 0 : Math.max(1, batch);
+            // pageset_set_batch: pcp->batch = max(1UL, 1 * batch) after high = 6 * batch, so a
+            // small zone has high 0 (the lists are off) and batch 1, as /proc/zoneinfo shows
+            // (5.13+ zone_set_pageset_high_and_batch: max(1, zone_batchsize(zone)) too)
+            batch = Math.max(1, batch);
             for (int cpu = 0; cpu < nrCpus; cpu++) {
                 pcp[z * nrCpus + cpu] = new PerCpuPages(high, batch);
             }

@@ -94,6 +94,27 @@ class PerCpuListsTest {
         buddy.verify();
     }
 
+    /**
+     * The default machine's 16 MiB DMA zone has 4096 pages: zone_batchsize gives 0, so high =
+     * 6 * 0 = 0 and pageset_set_batch raises batch to max(1, 0) = 1, which /proc/zoneinfo
+     * prints ("high:  0", "batch: 1" under the DMA zone of a real machine); the lists stay off.
+     */
+    @Test
+    void aSmallZoneHasHighZeroAndBatchOne() {
+        BuddyAllocator buddy = TestMachines.buddy("");
+        Zone dma = buddy.zones().get(0);
+        assertThat(dma.presentPages()).isEqualTo(4096);
+        assertThat(dma.perCpuHigh()).isZero();
+        assertThat(dma.perCpuBatch()).isEqualTo(1);
+        long pfn = buddy.allocPages(Gfp.GFP_DMA, 0);
+        assertThat(pfn).isBetween(0L, 4095L);
+        assertThat(dma.perCpuPages()).isZero();
+        buddy.freePages(pfn, 0);
+        assertThat(dma.perCpuPages()).isZero();
+        assertThat(dma.freePages()).isEqualTo(4096);
+        buddy.verify();
+    }
+
     @Test
     void highZeroTurnsTheListsOff() {
         BuddyAllocator buddy = TestMachines.buddy("mmkit.machine { memory.size = 48MiB, zones = [{ name = Normal }],"

@@ -1,10 +1,13 @@
 package dev.mmkit.pagecache;
 
+import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.machine.Clock;
 import dev.mmkit.api.machine.Machine;
 import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.page.Watermark;
 import dev.mmkit.api.page.Zone;
+import dev.mmkit.api.page.ZoneType;
 import dev.mmkit.api.pagecache.PageCache;
 import dev.mmkit.api.reclaim.WritebackDaemon;
 import java.util.Arrays;
@@ -26,11 +29,12 @@ import java.util.Arrays;
  *       until writeback completes enough of them; each pause lasts until the next
  *       completion, at most {@value #MAX_PAUSE_MS} ms.</li>
  * </ol>
- * The thresholds are Linux's: {@code ratio × dirtyable / 100} with dirtyable memory
- * ({@code global_dirtyable_memory}) = free pages − reserves (the high watermarks) + the
- * file LRU (the page cache's pages); a background ratio not below the dirty ratio is half
- * of it. They are published as {@code nr_dirty_threshold} and
- * {@code nr_dirty_background_threshold}.
+ * The thresholds are Linux's ({@link #thresholds}): {@code (ratio × PAGE_SIZE / 100) ×
+ * dirtyable / PAGE_SIZE} with dirtyable memory ({@code global_dirtyable_memory}) = free
+ * pages − reserves (the high watermarks) + the file LRU − HighMem + 1; a background
+ * threshold not below the dirty one is half of it. They are published as
+ * {@code nr_dirty_threshold} and {@code nr_dirty_background_threshold} each time they are
+ * computed (Linux computes them when {@code /proc/vmstat} is read).
  *
  * <h2>Why more than one thread</h2>
  * Writing is slow and each device is a queue of its own: a single thread that blocks on
@@ -207,18 +211,34 @@ final class Flusher implements WritebackDaemon {
         }
     }
 
-    /** {@code global_dirty_limits}: both thresholds from dirtyable memory, published in vmstat. */
+    /**
+     * {@code global_dirty_limits}: both thresholds from dirtyable memory, published in vmstat.
+     * {@code global_dirtyable_memory}: free pages less {@code totalreserve_pages} (never below
+     * 0), plus the file LRU, less the HighMem zones' free pages above their high watermark
+     * ({@code highmem_dirtyable_memory}, as {@code vm_highmem_is_dirtyable} is 0; their file
+     * pages are not known per zone, mmkit keeps the LRU per node), plus 1 "to never return 0".
+     * {@code domain_dirty_limits}: the ratios are first made per-{@code PAGE_SIZE}
+     * ({@code ratio * PAGE_SIZE / 100}) "for higher precision", then
+     * {@code thresh = ratio * avail / PAGE_SIZE}.
+     */
     void thresholds() {
         long free = 0;
         long reserve = 0;
+        long highmem = 0;
         for (Zone z : machine.pageAllocator().zones()) {
+            long high = z.watermark(Watermark.HIGH);
             free += z.freePages();
-            reserve += Math.min(z.watermark(Watermark.HIGH), z.managedPages());
+            reserve += Math.min(high, z.managedPages());
+            if (z.type() == ZoneType.HIGHMEM && z.presentPages() > 0) {
+                highmem += z.freePages() - Math.min(z.freePages(), high);
+            }
         }
-        PageCache cache = cache();
-        long dirtyable = Math.max(0, free - reserve) + (cache == null ? 0 : cache.nrPages());
-        long thresh = dirtyRatio * dirtyable / 100;
-        long bg = backgroundRatio * dirtyable / 100;
+        VmStat vm = machine.vmstat();
+        long dirtyable = free - Math.min(free, reserve) + vm.get(VmItem.NR_INACTIVE_FILE) + vm.get(VmItem.NR_ACTIVE_FILE);
+        dirtyable -= Math.min(highmem, dirtyable);
+        dirtyable++;
+        long thresh = (dirtyRatio * (long) Page.SIZE / 100) * dirtyable / Page.SIZE;
+        long bg = (backgroundRatio * (long) Page.SIZE / 100) * dirtyable / Page.SIZE;
         if (bg >= thresh) {
             bg = thresh / 2;
         }

@@ -101,7 +101,10 @@ class FlusherTest {
         Machines.cache(m).verify();
     }
 
-    /** Linux's thresholds re-derived: (free − Σ high watermarks + file pages) × ratio / 100. */
+    /**
+     * Linux's thresholds re-derived (no HighMem here): global_dirtyable_memory = free − Σ high
+     * watermarks + the file LRU + 1; domain_dirty_limits: (ratio × 4096 / 100) × that / 4096.
+     */
     private static long threshold(StandaloneMachine m, int ratio) {
         long free = 0;
         long reserve = 0;
@@ -109,7 +112,8 @@ class FlusherTest {
             free += z.freePages();
             reserve += Math.min(z.watermark(Watermark.HIGH), z.managedPages());
         }
-        return ratio * (Math.max(0, free - reserve) + m.pageCache().nrPages()) / 100;
+        long fileLru = m.vmstat().get(VmItem.NR_INACTIVE_FILE) + m.vmstat().get(VmItem.NR_ACTIVE_FILE);
+        return (ratio * 4096L / 100) * (Math.max(0, free - reserve) + fileLru + 1) / 4096;
     }
 
     @Test

@@ -50,6 +50,10 @@ import java.util.Map;
  *       Committed_AS: private writable mappings of live processes ({@code VM_ACCOUNT}), plus
  *       the whole size of every live shmem object ({@code shmem_acct_size}), once however
  *       many processes share it ({@code MemoryManager.shmemCommittedPages}).</li>
+ *   <li>DirectMap4k: the present pages of the zones the kernel maps permanently, all but
+ *       HighMem (x86's {@code arch_report_meminfo} counts the pages of the direct mapping,
+ *       which {@code kernel_physical_mapping_init} builds up to {@code max_low_pfn} on a
+ *       32-bit kernel); mmkit maps it with 4 KiB pages only.</li>
  *   <li>What mmkit does not model (NFS, vmalloc use, per-cpu areas, huge pages) is 0, as
  *       on a kernel that has none of it.</li>
  * </ul>
@@ -70,13 +74,15 @@ final class Meminfo {
         long freehigh = 0;
         long wmarkLow = 0;
         long totalreserve = 0;
-        long present = 0;
+        long directMapped = 0;
         boolean highmem = false;
         if (in.pageAllocator() != null) {
             for (Zone zone : in.pageAllocator().zones()) {
                 totalram += zone.managedPages();
                 freeram += zone.freePages();
-                present += zone.presentPages();
+                if (zone.type() != ZoneType.HIGHMEM) {
+                    directMapped += zone.presentPages();
+                }
                 wmarkLow += zone.watermark(Watermark.LOW);
                 totalreserve += Math.min(zone.watermark(Watermark.HIGH), zone.managedPages());
                 if (zone.type() == ZoneType.HIGHMEM && zone.presentPages() > 0) {
@@ -87,7 +93,7 @@ final class Meminfo {
             }
         } else {
             totalram = in.machine().memory().nrFrames();
-            present = totalram;
+            directMapped = totalram;
             freeram = vm.get(VmItem.NR_FREE_PAGES);
         }
         long sreclaimable;
@@ -170,7 +176,7 @@ final class Meminfo {
         kb.put("HugePages_Surp", 0L);
         kb.put("Hugepagesize", (long) (bits32(in) && !pae(in) ? 4096 : 2048));
         put(kb, "Hugetlb", 0);
-        put(kb, "DirectMap4k", present);
+        put(kb, "DirectMap4k", directMapped);
         if (bits32(in)) {
             put(kb, pae(in) ? "DirectMap2M" : "DirectMap4M", 0);
         } else {

@@ -1,6 +1,7 @@
 package dev.mmkit.report;
 
 import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.page.Zone;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,15 @@ import java.util.Map;
  *
  * <p>{@code nr_free_pages} is summed from the zones, as Linux sums {@code NR_FREE_PAGES}
  * over {@code zone->vm_stat}; without a page allocator it is the counter as kept.
+ *
+ * <p>The zone LRU sizes ({@code nr_zone_inactive_anon} ... {@code nr_zone_unevictable}) are
+ * the node's: Linux changes both in the same step ({@code update_lru_size}:
+ * {@code __mod_lruvec_state} of {@code NR_LRU_BASE + lru} and {@code __mod_zone_page_state}
+ * of {@code NR_ZONE_LRU_BASE + lru}), so on one node their sum over the zones is the node
+ * count. {@code nr_zone_write_pending} is {@code nr_dirty + nr_writeback}: Linux counts it
+ * wherever it counts those two ({@code folio_account_dirtied}, {@code folio_account_cleaned},
+ * {@code __folio_start_writeback}, {@code __folio_end_writeback}). mmkit's parts keep only
+ * the node items; {@link #zoneItem} derives the zone ones.
  *
  * @see <a href="https://elixir.bootlin.com/linux/v6.6/source/mm/vmstat.c">mm/vmstat.c: vmstat_start, vmstat_show</a>
  */
@@ -34,6 +44,14 @@ final class Vmstat {
         VmItem.NR_WRITEBACK, VmItem.NR_SHMEM, VmItem.NR_VMSCAN_WRITE, VmItem.NR_VMSCAN_IMMEDIATE_RECLAIM,
         VmItem.NR_DIRTIED, VmItem.NR_WRITTEN, VmItem.NR_KERNEL_STACK, VmItem.NR_PAGE_TABLE_PAGES, VmItem.NR_SWAPCACHED};
 
+    /** {@code NR_ZONE_LRU_BASE + lru} and {@code NR_LRU_BASE + lru}, lru by lru ({@code enum lru_list}). */
+    private static final VmItem[][] ZONE_LRU = {
+        {VmItem.NR_ZONE_INACTIVE_ANON, VmItem.NR_INACTIVE_ANON},
+        {VmItem.NR_ZONE_ACTIVE_ANON, VmItem.NR_ACTIVE_ANON},
+        {VmItem.NR_ZONE_INACTIVE_FILE, VmItem.NR_INACTIVE_FILE},
+        {VmItem.NR_ZONE_ACTIVE_FILE, VmItem.NR_ACTIVE_FILE},
+        {VmItem.NR_ZONE_UNEVICTABLE, VmItem.NR_UNEVICTABLE}};
+
     /** Every item in Linux's print order: {@link VmItem} is declared in it. */
     static final List<VmItem> LINUX_ORDER = List.of(VmItem.values());
 
@@ -44,7 +62,7 @@ final class Vmstat {
     static Map<String, Long> values(ReportInput in) {
         Map<String, Long> values = new LinkedHashMap<>();
         for (VmItem item : LINUX_ORDER) {
-            long value = in.machine().vmstat().get(item);
+            long value = zoneItem(in.machine().vmstat(), item);
             if (item == VmItem.NR_FREE_PAGES && in.pageAllocator() != null) {
                 value = 0;
                 for (Zone zone : in.pageAllocator().zones()) {
@@ -55,6 +73,22 @@ final class Vmstat {
         }
         values.put("nr_unstable", 0L);
         return values;
+    }
+
+    /**
+     * The machine-wide value of {@code item}: for a zone LRU size the node's, for
+     * {@code NR_ZONE_WRITE_PENDING} dirty plus writeback pages, otherwise the counter as kept.
+     */
+    static long zoneItem(VmStat vm, VmItem item) {
+        if (item == VmItem.NR_ZONE_WRITE_PENDING) {
+            return vm.get(VmItem.NR_DIRTY) + vm.get(VmItem.NR_WRITEBACK);
+        }
+        for (VmItem[] pair : ZONE_LRU) {
+            if (pair[0] == item) {
+                return vm.get(pair[1]);
+            }
+        }
+        return vm.get(item);
     }
 
     static String render(Map<String, Long> values) {

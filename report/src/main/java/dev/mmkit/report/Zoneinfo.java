@@ -37,7 +37,8 @@ import java.util.Map;
  * The {@link Zone} view gives free pages, watermarks, sizes and the per-CPU lists' totals.
  * The other zone statistics ({@code nr_zone_inactive_anon}...) are kept machine-wide: they
  * are printed under the first populated zone and as 0 under the others, so that summing
- * them over zones gives the machine's count, as Linux's vmstat does. Per-CPU list pages are
+ * them over zones gives the machine's count, as Linux's vmstat does (the zone LRU sizes and
+ * {@code nr_zone_write_pending} derived as {@link Vmstat#zoneItem} says). Per-CPU list pages are
  * known per zone, not per CPU: they are shown under cpu 0. mmkit has no lowmem reserve
  * ({@code protection} is all zeros) and no watermark boost; its counters are exact, so the
  * per-CPU {@code vm stats threshold} is 0. Counters of the allocator's own that Linux has no
@@ -79,7 +80,7 @@ final class Zoneinfo {
             List<long[]> pagesets = new ArrayList<>();
             if (populated) {
                 for (VmItem item : Vmstat.ZONE_ITEMS) {
-                    long value = item == VmItem.NR_FREE_PAGES ? zone.freePages() : first ? vm.get(item) : 0;
+                    long value = item == VmItem.NR_FREE_PAGES ? zone.freePages() : first ? Vmstat.zoneItem(vm, item) : 0;
                     zoneStats.put(item.linuxName(), value);
                 }
                 zoneStats.putAll(zone.allocatorStats());

@@ -64,7 +64,8 @@ final class InvertedPageTable implements PageTable {
     private static final int CONTEXT_SHIFT = 40;
     private static final long VPN_MASK = (1L << CONTEXT_SHIFT) - 1;
     private static final int MAX_CONTEXT = (1 << 23) - 1;
-    private static final long USER_LIMIT = 1L << 47;
+    /** The user address space of x86-64 ({@code TASK_SIZE_MAX}: 128 TiB less its last page). */
+    private static final long USER_LIMIT = (1L << 47) - Page.SIZE;
 
     private final Machine machine;
     private final TablePages tables;

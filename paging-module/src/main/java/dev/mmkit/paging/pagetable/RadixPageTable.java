@@ -83,10 +83,15 @@ final class RadixPageTable implements PageTable {
         static final Format X86_32 = new Format("x86-32", new int[] {10, 10}, 4, 2, Page.SHIFT_4M, 32, 0xC000_0000L);
         /** PAE: 2/9/9/12, 8-byte entries, 2 MiB pages at level 2, 3 GiB user space. */
         static final Format X86_PAE = new Format("x86-pae", new int[] {2, 9, 9}, 8, 2, Page.SHIFT_2M, 32, 0xC000_0000L);
-        /** x86-64: 9/9/9/9/12, 2 MiB pages at level 2, 128 TiB user space. */
-        static final Format X86_64 = new Format("x86-64", new int[] {9, 9, 9, 9}, 8, 2, Page.SHIFT_2M, 48, 1L << 47);
-        /** LA57: five levels of 9 bits, 64 PiB user space. */
-        static final Format X86_64_LA57 = new Format("x86-64-la57", new int[] {9, 9, 9, 9, 9}, 8, 2, Page.SHIFT_2M, 57, 1L << 56);
+        /**
+         * x86-64: 9/9/9/9/12, 2 MiB pages at level 2, 128 TiB user space less its last page:
+         * Linux's {@code TASK_SIZE_MAX} is {@code (1 << 47) - PAGE_SIZE}, so that nothing is
+         * mapped at the highest canonical address (a SYSCALL there would return to a
+         * non-canonical address), and the stack ends at {@code 7ffffffff000}.
+         */
+        static final Format X86_64 = new Format("x86-64", new int[] {9, 9, 9, 9}, 8, 2, Page.SHIFT_2M, 48, (1L << 47) - Page.SIZE);
+        /** LA57: five levels of 9 bits, 64 PiB user space less its last page ({@code TASK_SIZE_MAX} as for x86-64). */
+        static final Format X86_64_LA57 = new Format("x86-64-la57", new int[] {9, 9, 9, 9, 9}, 8, 2, Page.SHIFT_2M, 57, (1L << 56) - Page.SIZE);
     }
 
     private static final long TABLE_FLAGS = Pte.P | Pte.RW | Pte.US | Pte.A | Pte.D;

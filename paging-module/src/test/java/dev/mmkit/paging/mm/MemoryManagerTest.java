@@ -89,6 +89,9 @@ class MemoryManagerTest {
         assertThat(stack.name()).isEqualTo("[stack]");
         assertThat(stack.end() - stack.start()).isEqualTo(8192);
         long top = stack.end();
+        // x86-64's TASK_SIZE_MAX: the stack of a process without address randomisation ends
+        // at 7ffffffff000, as Linux's maps shows it under setarch -R
+        assertThat(top).isEqualTo(0x7fff_ffff_f000L);
         assertThat(mm.store(pid, top - 512 * 1024, 8, 5)).isTrue();
         assertThat(mm.processes().get(0).maps().get(0).start()).isEqualTo(top - 512 * 1024);
         assertThat(mm.store(pid, top - 1024 * 1024 - 8, 8, 5)).isFalse();

@@ -59,6 +59,10 @@ class SegvTest {
         int q = mm.spawn("q");
         assertThat(mm.access(q, 0x0000_8000_0000_0000L, Access.READ, -1)).isFalse();
         assertThat(reason(q)).isEqualTo("SIGSEGV at 0x800000000000");
+        // the last canonical user page is outside TASK_SIZE_MAX: never user memory
+        int g = mm.spawn("g");
+        assertThat(mm.access(g, 0x7fff_ffff_f008L, Access.READ, -1)).isFalse();
+        assertThat(reason(g)).isEqualTo("SIGSEGV at 0x7ffffffff008");
     }
 
     @Test

@@ -49,6 +49,16 @@ class RadixPageTableTest {
     }
 
     @Test
+    void userSpaceEndsWhereLinuxsTaskSizeDoes() {
+        // 32-bit: PAGE_OFFSET 0xC0000000 (the 3G/1G split); x86-64 and LA57: TASK_SIZE_MAX,
+        // (1 << 47) and (1 << 56) less one page (arch/x86/include/asm/page_64_types.h)
+        assertThat(table(RadixPageTable.Format.X86_32).userAddressLimit()).isEqualTo(0xC000_0000L);
+        assertThat(table(RadixPageTable.Format.X86_PAE).userAddressLimit()).isEqualTo(0xC000_0000L);
+        assertThat(table(RadixPageTable.Format.X86_64).userAddressLimit()).isEqualTo(0x7fff_ffff_f000L);
+        assertThat(table(RadixPageTable.Format.X86_64_LA57).userAddressLimit()).isEqualTo(0xff_ffff_ffff_f000L);
+    }
+
+    @Test
     void walkReadsEachLevelFromMemoryAndSetsAccessedThenDirty() {
         RadixPageTable pt = table(RadixPageTable.Format.X86_64);
         long root = pt.createRoot(1);

@@ -3,6 +3,7 @@ package dev.mmkit.bench.buddy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * One of {@link BuddyBench}'s workloads, timed by the thread's CPU time rather than the wall
@@ -37,33 +38,51 @@ public final class BuddyCpuTime {
         double[] multiplyAdd = new double[ROUNDS];
         double[] ring = new double[ROUNDS];
         double[] measured = new double[ROUNDS];
-        BuddyBench bench = new BuddyBench();
-        BuddyBench.Churn churn = null;
-        BuddyBench.PerCpu perCpu = null;
-        JavaPeerBench peers = new JavaPeerBench();
-        JavaPeerBench.Churn peerChurn = null;
-        JavaPeerBench.PerCpu peerPair = null;
-        if (impl.equals("java-peer")) {
-            if (workload.equals("churn")) {
-                peerChurn = new JavaPeerBench.Churn();
-                peerChurn.setUp();
-            } else {
-                peerPair = new JavaPeerBench.PerCpu();
-                peerPair.setUp();
-            }
-        } else if (workload.equals("churn")) {
-            churn = new BuddyBench.Churn();
-            churn.impl = impl;
-            if (args.length > 3) {
-                churn.memory = args[2];
-                churn.nrLive = Integer.parseInt(args[3]);
-            }
-            churn.setUp();
-        } else if (workload.equals("pair")) {
-            perCpu = new BuddyBench.PerCpu();
-            perCpu.setUp();
-        } else {
+        if (!workload.equals("churn") && !workload.equals("pair")) {
             throw new IllegalArgumentException("Unknown workload [" + workload + "], known options [churn, pair]");
+        }
+        boolean isChurn = workload.equals("churn");
+        // The measured call and what is checked after the rounds. Each run builds one of
+        // them, so the call site in the loop below sees one class and inlines it.
+        LongSupplier op;
+        Runnable after;
+        if (impl.equals("java-peer")) {
+            JavaPeerBench peers = new JavaPeerBench();
+            if (isChurn) {
+                JavaPeerBench.Churn c = new JavaPeerBench.Churn();
+                c.setUp();
+                op = () -> peers.churnStep(c);
+                after = () -> System.out.println("failures " + c.failures);
+            } else {
+                JavaPeerBench.PerCpu p = new JavaPeerBench.PerCpu();
+                p.setUp();
+                op = () -> peers.order0Pair(p);
+                after = () -> System.out.println("(a port: nothing to verify)");
+            }
+        } else {
+            BuddyBench bench = new BuddyBench();
+            if (isChurn) {
+                BuddyBench.Churn c = new BuddyBench.Churn();
+                c.impl = impl;
+                if (args.length > 3) {
+                    c.memory = args[2];
+                    c.nrLive = Integer.parseInt(args[3]);
+                }
+                c.setUp();
+                op = () -> bench.churnStep(c);
+                after = () -> {
+                    c.allocator.verify();
+                    System.out.println("failures " + c.failures + ", verify ok");
+                };
+            } else {
+                BuddyBench.PerCpu p = new BuddyBench.PerCpu();
+                p.setUp();
+                op = () -> bench.order0Pair(p);
+                after = () -> {
+                    p.allocator.verify();
+                    System.out.println("verify ok");
+                };
+            }
         }
         for (int round = 0; round < ROUNDS; round++) {
             int n = 100_000_000;
@@ -82,53 +101,20 @@ public final class BuddyCpuTime {
             }
             ring[round] = (double) (cpu() - t0) / n;
 
-            if (peerChurn != null) {
-                int steps = 2_000_000;
-                t0 = cpu();
-                for (int i = 0; i < steps && !stop; i++) {
-                    sink += peers.churnStep(peerChurn);
-                }
-                measured[round] = (double) (cpu() - t0) / steps;
-            } else if (peerPair != null) {
-                int pairs = 20_000_000;
-                t0 = cpu();
-                for (int i = 0; i < pairs && !stop; i++) {
-                    sink += peers.order0Pair(peerPair);
-                }
-                measured[round] = (double) (cpu() - t0) / pairs;
-            } else if (churn != null) {
-                int steps = 2_000_000;
-                t0 = cpu();
-                for (int i = 0; i < steps && !stop; i++) {
-                    sink += bench.churnStep(churn);
-                }
-                measured[round] = (double) (cpu() - t0) / steps;
-            } else {
-                int pairs = 20_000_000;
-                t0 = cpu();
-                for (int i = 0; i < pairs && !stop; i++) {
-                    sink += bench.order0Pair(perCpu);
-                }
-                measured[round] = (double) (cpu() - t0) / pairs;
+            int calls = isChurn ? 2_000_000 : 20_000_000;
+            t0 = cpu();
+            for (int i = 0; i < calls && !stop; i++) {
+                sink += op.getAsLong();
             }
+            measured[round] = (double) (cpu() - t0) / calls;
             System.out.printf("round %d: multiply-add %.2f ns, ring pop + push %.2f ns, %s %.1f ns%s%n", round,
                 multiplyAdd[round], ring[round], workload, measured[round],
-                workload.equals("churn") ? String.format(" per step (%.1f ns/op)", measured[round] / 2) : " per pair");
+                isChurn ? String.format(" per step (%.1f ns/op)", measured[round] / 2) : " per pair");
         }
         System.out.printf("%s (%s): best %.1f ns, median %.1f ns%s; multiply-add best %.2f ns; ring best %.2f ns%n",
-            workload, impl, min(measured), median(measured), workload.equals("churn") ? " per step" : " per pair",
+            workload, impl, min(measured), median(measured), isChurn ? " per step" : " per pair",
             min(multiplyAdd), min(ring));
-        if (peerChurn != null) {
-            System.out.println("failures " + peerChurn.failures);
-        } else if (peerPair != null) {
-            System.out.println("(a port: nothing to verify)");
-        } else if (churn != null) {
-            churn.allocator.verify();
-            System.out.println("failures " + churn.failures + ", verify ok");
-        } else {
-            perCpu.allocator.verify();
-            System.out.println("verify ok");
-        }
+        after.run();
         System.out.println("sink " + (sink & 1));
     }
 

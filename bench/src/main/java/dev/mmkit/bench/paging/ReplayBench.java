@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Whole-machine replay: a Zipf(0.9) page trace over 1 million pages replayed through
+ * Whole-machine replay: a Zipf(0.9) page trace over 1 million pages ({@code pages}) replayed through
  * {@code Kernel.access} of one trace-replay process with FIFO, CLOCK or LRU and a resident
  * limit of 1,000, 10,000 or 100,000 pages (backing = none: metadata only, swap slots without
  * I/O). Every reference goes through the TLB, the walk, and on a miss of the resident set a
@@ -45,7 +45,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgs = {"-Xmx3g"})
 public class ReplayBench {
-    private static final int PAGES = 1 << 20;
     private static final int TRACE = 1 << 22;
     private static final int HINT = 16;
 
@@ -55,6 +54,14 @@ public class ReplayBench {
         int residentLimit;
         @Param({"fifo", "clock", "lru"})
         String policy;
+        /**
+         * Pages the trace spans (a power of two), and the swap area's size in pages. The
+         * default, a million, spreads page tables and swap map over megabytes, beyond the
+         * host's caches; 16384 keeps them in its L2, so the figure is the fault path's own
+         * work without the host's cache misses.
+         */
+        @Param({"1048576"})
+        int pages;
         MemoryManager mm;
         int pid;
         int[] trace;
@@ -67,10 +74,10 @@ public class ReplayBench {
             dir = Files.createTempDirectory("mmkit-replay-bench");
             StandaloneMachine machine = BenchMachine.build(dir,
                 "mmkit.machine.memory { size = 1GiB, backing = none }\n"
-                    + "mmkit.machine.paging { resident-limit = " + residentLimit + ", swap.size = 4GiB }", policy);
+                    + "mmkit.machine.paging { resident-limit = " + residentLimit + ", swap.size = " + pages * 4L + "KiB }", policy);
             mm = machine.memoryManager();
             pid = mm.spawnAdmitAll("trace");
-            trace = zipf(PAGES, 0.9, TRACE, new SplittableRandom(42));
+            trace = zipf(pages, 0.9, TRACE, new SplittableRandom(42));
         }
 
         @TearDown

@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import com.google.inject.Stage;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.machine.Characteristic;
 import dev.mmkit.api.machine.ConfigurationException;
 import dev.mmkit.api.machine.ImplementationProvider;
@@ -64,6 +65,9 @@ public final class Assembly implements AutoCloseable {
         }
     }
 
+    private static final String MEMORY_SIZE = "mmkit.machine.memory.size";
+    private static final String MEMORY_BACKING = "mmkit.machine.memory.backing";
+
     private final BundleHost host;
     private final Config config;
     private final Map<Slot, Implementation> chosen;
@@ -73,6 +77,10 @@ public final class Assembly implements AutoCloseable {
     private final boolean progressBar;
     private final long bootNanos;
     private final Map<String, Long> phases;
+    /** {@link #outOfHeapAdvice} of this configuration, made at boot: a run that exhausts the heap has none left to make it. */
+    private final String outOfHeapAdvice;
+    /** Heap set aside for a run that exhausts the rest: released to report it. */
+    private byte[] heapReserve = new byte[1 << 20];
     private CountingKernel kernel;
     private boolean ran;
     private boolean closed;
@@ -89,6 +97,7 @@ public final class Assembly implements AutoCloseable {
         this.workload = workload;
         this.progressBar = progressBar;
         this.bootNanos = bootNanos;
+        this.outOfHeapAdvice = outOfHeapAdvice(config);
     }
 
     public static Builder builder() {
@@ -149,6 +158,12 @@ public final class Assembly implements AutoCloseable {
             throw new AssemblyException(chosen.get(Slot.WORKLOAD).describe() + ": I/O error: " + e.getMessage(), e);
         } catch (AssemblyException e) {
             throw e;
+        } catch (OutOfMemoryError e) {
+            heapReserve = null;
+            // no string concatenation by invokedynamic: linking its call site would itself need heap
+            String message = new StringBuilder("the host's Java heap ran out after ").append(kernel.references())
+                .append(" references").append(outOfHeapAdvice).toString();
+            throw new AssemblyException(message, e);
         } catch (RuntimeException | LinkageError | AssertionError e) {
             throw new AssemblyException("the run failed after " + kernel.references() + " references, "
                 + chosen.get(Slot.WORKLOAD).describe() + ": " + e, e);
@@ -421,10 +436,11 @@ public final class Assembly implements AutoCloseable {
             phases.mark("configuration");
             BundleHost host = startHost(user);
             phases.mark("framework");
+            Config effective = null;
             try {
                 Config defaults = Configuration.defaults(host.bundleDefaults());
                 Config reference = defaults.resolve();
-                Config effective = user.effective(defaults);
+                effective = user.effective(defaults);
                 Problems problems = new Problems();
                 Configuration.typeErrors(effective, reference, problems);
                 List<String> typeProblems = problems.list();
@@ -486,9 +502,38 @@ public final class Assembly implements AutoCloseable {
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
+                if (e instanceof OutOfMemoryError && effective != null) {
+                    // what the failed machine held is unreachable now: there is room for the message
+                    throw new AssemblyException("the host's Java heap ran out while the machine was built"
+                        + outOfHeapAdvice(effective), e);
+                }
                 throw e;
             }
         }
+    }
+
+    /**
+     * What a machine of this configuration keeps on the host's heap, and what to change: every
+     * frame of {@code mmkit.machine.memory.size} has its metadata there from the boot on, and
+     * with {@code backing = bytes} every frame in use also its 4 KiB of contents.
+     */
+    static String outOfHeapAdvice(Config config) {
+        StringBuilder s = new StringBuilder(" (its limit: ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB)");
+        if (config.hasPath(MEMORY_SIZE)) {
+            s.append(": ").append(MEMORY_SIZE).append(" = ").append(config.getValue(MEMORY_SIZE).unwrapped());
+            try {
+                s.append(" (").append(config.getBytes(MEMORY_SIZE) / Page.SIZE).append(" frames)");
+            } catch (ConfigException e) {
+                // validated before anything is allocated; the value as written says enough
+            }
+            String backing = config.hasPath(MEMORY_BACKING) ? String.valueOf(config.getValue(MEMORY_BACKING).unwrapped()) : "?";
+            s.append(" with backing = ").append(backing).append(" keeps the metadata of every frame");
+            if (backing.equals("bytes")) {
+                s.append(" and the 4 KiB contents of every frame in use");
+            }
+            s.append(" on that heap");
+        }
+        return s.append("; give the JVM more (MMKIT_JAVA_OPTS=-Xmx<size>) or the machine less memory").toString();
     }
 
     /**

@@ -297,6 +297,14 @@ public final class Main implements Callable<Integer> {
                 } catch (UnsupportedOperationException e) {
                     main.err.println("mmkit: trace: " + e.getMessage());
                     return FAILED;
+                } catch (OutOfMemoryError e) {
+                    long recorded = recorder.references();
+                    recorder = null; // its pages, most of the heap: collectable before the message is made
+                    main.err.println("mmkit: trace: the host's Java heap ran out after " + recorded + " references (its limit: "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; the recorder keeps 8 bytes per reference and"
+                        + " a table of the pages to write them); give the JVM more (MMKIT_JAVA_OPTS=-Xmx<size>) or record"
+                        + " fewer references");
+                    return FAILED;
                 }
                 if (options.verbose) {
                     main.err.println("mmkit: " + recorder.references() + " references written to " + out + " in "

@@ -116,6 +116,48 @@ class CliIT {
         assertThat(err).containsPattern("ready in \\d+ ms");
     }
 
+    /**
+     * A machine bigger than the host's heap allows fails with what to change, not a stack
+     * trace: at boot (every frame's metadata), during a run (backing = bytes keeps each frame
+     * in use) and while recording a trace. The distribution script runs with a 96 MiB heap.
+     */
+    @Test
+    void runningOutOfHeapExitsWithOneSayingWhatToChange() throws Exception {
+        Path script = Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");
+        assumeTrue(Files.isExecutable(script), script + " is not built");
+        String runDir = "mmkit.run.directory=\"" + dir.resolve("run") + "\"";
+        String boot = script(script, "run", "--set", "mmkit.machine.memory.size=16GiB", "--set",
+            "mmkit.machine.memory.backing=none", "--set", runDir);
+        assertThat(boot).startsWith("mmkit: the host's Java heap ran out while the machine was built (its limit: ")
+            .contains("mmkit.machine.memory.size = 16GiB (4194304 frames) with backing = none keeps the metadata of every frame")
+            .contains("MMKIT_JAVA_OPTS=-Xmx<size>").doesNotContain("Exception in thread");
+        String run = script(script, "run", "--set", "mmkit.machine.memory.size=512MiB", "--set",
+            "mmkit.machine.memory.backing=bytes", "--set", runDir);
+        assertThat(run).containsPattern("^mmkit: the host's Java heap ran out after \\d+ references \\(its limit: \\d+ MiB\\)")
+            .contains("with backing = bytes keeps the metadata of every frame and the 4 KiB contents of every frame in use")
+            .doesNotContain("Exception in thread");
+        Path trace = dir.resolve("kept.og");
+        Files.writeString(trace, "kept");
+        String recording = script(script, "trace", "zipf", "--pages", "1000", "--references", "30000000", trace.toString(),
+            "--set", runDir);
+        assertThat(recording).startsWith("mmkit: trace: the host's Java heap ran out after ").contains("record fewer references")
+            .doesNotContain("Exception in thread");
+        assertThat(Files.readString(trace)).as("the file it would have replaced").isEqualTo("kept");
+    }
+
+    /** The distribution script's output (stdout and stderr) with a 96 MiB heap; its exit status must be 1. */
+    private static String script(Path script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        b.environment().put("MMKIT_JAVA_OPTS", "-Xmx96m");
+        Process p = b.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(1);
+        return output;
+    }
+
     @Test
     void theDistributionScriptRuns() throws Exception {
         Path script = Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");

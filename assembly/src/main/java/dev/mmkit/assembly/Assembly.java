@@ -67,6 +67,9 @@ public final class Assembly implements AutoCloseable {
 
     private static final String MEMORY_SIZE = "mmkit.machine.memory.size";
     private static final String MEMORY_BACKING = "mmkit.machine.memory.backing";
+    private static final String SWAP_SIZE = "mmkit.machine.paging.swap.size";
+    private static final String TLB_IMPL = "mmkit.machine.tlb.impl";
+    private static final String TLB_ENTRIES = "mmkit.machine.tlb.entries";
 
     private final BundleHost host;
     private final Config config;
@@ -513,27 +516,42 @@ public final class Assembly implements AutoCloseable {
     }
 
     /**
-     * What a machine of this configuration keeps on the host's heap, and what to change: every
-     * frame of {@code mmkit.machine.memory.size} has its metadata there from the boot on, and
-     * with {@code backing = bytes} every frame in use also its 4 KiB of contents.
+     * What a machine of this configuration keeps on the host's heap in proportion to its
+     * settings, each named by its key, and what to change: the metadata of every frame of
+     * {@code memory.size} from the boot on (and with {@code backing = bytes} the 4 KiB of every
+     * frame in use), a word per slot of {@code paging.swap.size} from the first swap-out on,
+     * and two words per entry of {@code tlb.entries} (a set-associative, fully associative or
+     * direct-mapped TLB) per CPU.
      */
     static String outOfHeapAdvice(Config config) {
         StringBuilder s = new StringBuilder(" (its limit: ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB)");
+        List<String> kept = new ArrayList<>();
         if (config.hasPath(MEMORY_SIZE)) {
-            s.append(": ").append(MEMORY_SIZE).append(" = ").append(config.getValue(MEMORY_SIZE).unwrapped());
-            try {
-                s.append(" (").append(config.getBytes(MEMORY_SIZE) / Page.SIZE).append(" frames)");
-            } catch (ConfigException e) {
-                // validated before anything is allocated; the value as written says enough
-            }
             String backing = config.hasPath(MEMORY_BACKING) ? String.valueOf(config.getValue(MEMORY_BACKING).unwrapped()) : "?";
-            s.append(" with backing = ").append(backing).append(" keeps the metadata of every frame");
-            if (backing.equals("bytes")) {
-                s.append(" and the 4 KiB contents of every frame in use");
-            }
-            s.append(" on that heap");
+            kept.add("the metadata of every frame of " + setting(config, MEMORY_SIZE, Page.SIZE, "frames")
+                + (backing.equals("bytes") ? ", and the 4 KiB contents of every frame in use (backing = bytes)"
+                : " (backing = " + backing + ")"));
         }
-        return s.append("; give the JVM more (MMKIT_JAVA_OPTS=-Xmx<size>) or the machine less memory").toString();
+        if (config.hasPath(SWAP_SIZE) && !setting(config, SWAP_SIZE, Page.SIZE, "slots").endsWith("(0 slots)")) {
+            kept.add("8 bytes per slot of " + setting(config, SWAP_SIZE, Page.SIZE, "slots"));
+        }
+        if (config.hasPath(TLB_ENTRIES) && config.hasPath(TLB_IMPL) && !"hierarchy".equals(config.getValue(TLB_IMPL).unwrapped())) {
+            kept.add("16 bytes per entry of " + TLB_ENTRIES + " = " + config.getValue(TLB_ENTRIES).unwrapped() + " on each CPU");
+        }
+        if (!kept.isEmpty()) {
+            s.append("; the machine keeps there ").append(String.join(", ", kept));
+        }
+        return s.append("; give the JVM more (MMKIT_JAVA_OPTS=-Xmx<size>) or the machine less").toString();
+    }
+
+    /** {@code path = value} as written, and how many {@code unit}-byte {@code things} that is. */
+    private static String setting(Config config, String path, long unit, String things) {
+        String written = path + " = " + config.getValue(path).unwrapped();
+        try {
+            return written + " (" + config.getBytes(path) / unit + " " + things + ")";
+        } catch (ConfigException e) {
+            return written; // validated before anything is allocated; the value as written says enough
+        }
     }
 
     /**

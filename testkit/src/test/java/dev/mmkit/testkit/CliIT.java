@@ -129,12 +129,12 @@ class CliIT {
         String boot = script(script, "run", "--set", "mmkit.machine.memory.size=16GiB", "--set",
             "mmkit.machine.memory.backing=none", "--set", runDir);
         assertThat(boot).startsWith("mmkit: the host's Java heap ran out while the machine was built (its limit: ")
-            .contains("mmkit.machine.memory.size = 16GiB (4194304 frames) with backing = none keeps the metadata of every frame")
+            .contains("the machine keeps there the metadata of every frame of mmkit.machine.memory.size = 16GiB (4194304 frames)")
             .contains("MMKIT_JAVA_OPTS=-Xmx<size>").doesNotContain("Exception in thread");
         String run = script(script, "run", "--set", "mmkit.machine.memory.size=512MiB", "--set",
             "mmkit.machine.memory.backing=bytes", "--set", runDir);
         assertThat(run).containsPattern("^mmkit: the host's Java heap ran out after \\d+ references \\(its limit: \\d+ MiB\\)")
-            .contains("with backing = bytes keeps the metadata of every frame and the 4 KiB contents of every frame in use")
+            .contains("(131072 frames), and the 4 KiB contents of every frame in use (backing = bytes)")
             .doesNotContain("Exception in thread");
         Path trace = dir.resolve("kept.og");
         Files.writeString(trace, "kept");

@@ -292,7 +292,10 @@ public final class Main implements Callable<Integer> {
                     assembly.workload().run(recorder);
                     recorder.write(out);
                 } catch (java.io.IOException e) {
-                    main.err.println("mmkit: trace: cannot write " + out + ": " + e.getMessage());
+                    // a FileSystemException's message is its path; its reason, when the host gave one, says what failed
+                    String why = e instanceof java.nio.file.FileSystemException f
+                        ? java.util.Objects.requireNonNullElse(f.getReason(), e.getClass().getSimpleName()) : e.getMessage();
+                    main.err.println("mmkit: trace: cannot write " + out + ": " + why);
                     return FAILED;
                 } catch (UnsupportedOperationException e) {
                     main.err.println("mmkit: trace: " + e.getMessage());

@@ -116,6 +116,17 @@ class CliIT {
         assertThat(err).containsPattern("ready in \\d+ ms");
     }
 
+    @Test
+    void aTraceThatCannotBeWrittenSaysWhy() throws IOException {
+        Path blocker = Files.writeString(dir.resolve("file"), "a file where a directory should be");
+        assertThat(mmkit("trace", "zipf", "--pages", "10", "--references", "10", blocker.resolve("x.og").toString(),
+            "--set", "mmkit.run.directory=\"" + dir.resolve("run") + "\"")).isEqualTo(1);
+        assertThat(err).isEqualTo("mmkit: trace: cannot write " + blocker.resolve("x.og") + ": Not a directory\n");
+        assertThat(mmkit("trace", "zipf", "--pages", "10", "--references", "10", dir.toString(),
+            "--set", "mmkit.run.directory=\"" + dir.resolve("run") + "\"")).isEqualTo(1);
+        assertThat(err).isEqualTo("mmkit: trace: cannot write " + dir + ": Is a directory\n");
+    }
+
     /**
      * A machine bigger than the host's heap allows fails with what to change, not a stack
      * trace: at boot (every frame's metadata), during a run (backing = bytes keeps each frame

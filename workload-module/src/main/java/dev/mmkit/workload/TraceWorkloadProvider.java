@@ -43,7 +43,7 @@ public final class TraceWorkloadProvider implements WorkloadSourceProvider {
         trace.getBoolean("page-numbers");
     }
 
-    /** Reports a path the host cannot name (a NUL character), a missing file or one it cannot read. */
+    /** Reports a path the host cannot name (a NUL character), a missing file, a directory, or a file it cannot read. */
     private static void checkFile(Settings trace, String path) {
         Path file;
         try {
@@ -52,7 +52,9 @@ public final class TraceWorkloadProvider implements WorkloadSourceProvider {
             trace.reportProblem("path", "not a file name (" + e.getReason() + ")");
             return;
         }
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            trace.reportProblem("path", path + " is a directory (expected: a trace file)");
+        } else if (!Files.isRegularFile(file)) {
             trace.reportProblem("path", "no such file: " + path);
         } else if (!Files.isReadable(file)) {
             trace.reportProblem("path", "cannot read " + path);

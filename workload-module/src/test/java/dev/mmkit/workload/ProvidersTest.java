@@ -70,6 +70,14 @@ class ProvidersTest {
     }
 
     @Test
+    void aDirectoryIsNotATraceFile() {
+        StandaloneMachine m = machine("mmkit.workload.trace { format = text, path = \"" + dir + "\" }");
+        new TraceWorkloadProvider().validate(m.settingsAt("mmkit.workload"));
+        assertThat(m.problems().list()).containsExactly(
+            "test configuration: 1: mmkit.workload.trace.path: " + dir + " is a directory (expected: a trace file)");
+    }
+
+    @Test
     void traceCreatesTheReaderOfItsFormat() throws Exception {
         Path file = Files.writeString(dir.resolve("t.txt"), "R 0x1000\n");
         for (String[] c : new String[][] {{"lackey", "LackeyTrace"}, {"oracle-general", "OracleGeneralTrace"}, {"text", "TextTrace"}}) {

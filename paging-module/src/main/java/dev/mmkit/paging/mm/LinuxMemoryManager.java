@@ -5,10 +5,12 @@ import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.hw.PhysicalMemory;
 import dev.mmkit.api.hw.Pte;
 import dev.mmkit.api.machine.Clock;
+import dev.mmkit.api.machine.ConfigurationException;
 import dev.mmkit.api.machine.CostModel;
 import dev.mmkit.api.machine.Machine;
 import dev.mmkit.api.machine.MemMap;
 import dev.mmkit.api.machine.PageFlags;
+import dev.mmkit.api.machine.Settings;
 import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.mm.MemoryManager;
@@ -26,6 +28,11 @@ import dev.mmkit.api.tlb.Tlb;
 import dev.mmkit.api.tlb.TlbListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -307,16 +314,48 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
         if (swap == null) {
             long slots = settings.swapSize() / Page.SIZE;
             if (slots > 1) {
+                Path file = machine.runDirectory().resolve(settings.swapPath());
                 try {
-                    swapStore = machine.openBackingStore(machine.runDirectory().resolve(settings.swapPath()));
+                    swapStore = machine.openBackingStore(file);
                     swapStore.setLength(settings.swapSize());
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot open swap file " + settings.swapPath() + ": " + e.getMessage(), e);
+                    throw new UncheckedIOException("cannot open the swap file " + file + ": " + reason(e), e);
                 }
             }
             swap = new SwapMap(slots > 1 ? slots : 0);
         }
         return swap;
+    }
+
+    /**
+     * {@code swapon} at boot: the swap file is opened (created and sized) and its map made now,
+     * so that a file the host cannot open is a configuration error naming {@code swap.path},
+     * not a failure at the first swap-out.
+     *
+     * @throws ConfigurationException naming {@code swap.path} and the host's reason
+     */
+    void swapon(Settings swapSettings) {
+        try {
+            swap();
+        } catch (UncheckedIOException e) {
+            swapSettings.reportProblem("path", e.getMessage());
+            throw new ConfigurationException(List.of(swapSettings.origin("path") + ": " + swapSettings.path() + ".path: "
+                + e.getMessage()));
+        }
+    }
+
+    /**
+     * The host's reason for a failed file operation, as {@code strerror} words it; Java keeps
+     * the commonest ones in the exception's type instead of its reason.
+     */
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            return e instanceof NoSuchFileException ? "No such file or directory"
+                : e instanceof AccessDeniedException ? "Permission denied"
+                : e instanceof NotDirectoryException ? "Not a directory"
+                : e.getClass().getSimpleName();
+        }
+        return e instanceof FileSystemException f ? f.getReason() : e.getMessage();
     }
 
     Task task(int pid) {

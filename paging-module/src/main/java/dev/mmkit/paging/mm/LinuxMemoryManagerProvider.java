@@ -17,7 +17,9 @@ public final class LinuxMemoryManagerProvider implements MemoryManagerProvider {
 
     @Override
     public MemoryManager create(Settings settings, Machine machine) {
-        return new LinuxMemoryManager(machine, PagingSettings.read(settings));
+        LinuxMemoryManager mm = new LinuxMemoryManager(machine, PagingSettings.read(settings));
+        mm.swapon(settings.getBlock("swap"));
+        return mm;
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.mmkit.paging.mm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mmkit.api.hw.Pte;
+import dev.mmkit.api.machine.ConfigurationException;
 import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.mm.SwapArea;
 import dev.mmkit.api.workload.Mman;
@@ -15,6 +17,26 @@ import org.junit.jupiter.api.Test;
 class SwapTest {
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
     private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
+
+    /**
+     * swapon happens at boot: the swap file exists, at its size, before any page is swapped,
+     * and a file the host cannot create is a configuration error naming swap.path and the
+     * reason (here a regular file where its directory should be), not a failure at the
+     * first swap-out.
+     */
+    @Test
+    void theSwapFileIsOpenedWhenTheMachineIsMadeAndAnUnopenableOneIsAConfigurationError() throws Exception {
+        StandaloneMachine machine = Machines.small("1MiB", "4MiB", "");
+        Machines.mm(machine);
+        assertThat(Files.size(machine.runDirectory().resolve("swapfile"))).isEqualTo(4L << 20);
+
+        StandaloneMachine bad = Machines.small("1MiB", "4MiB", "mmkit.machine.paging.swap.path = \"swapfile/inside\"");
+        Files.writeString(bad.runDirectory().resolve("swapfile"), "a file, not a directory");
+        ConfigurationException e = catchThrowableOfType(bad::memoryManager, ConfigurationException.class);
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).containsExactly("test configuration: 4: mmkit.machine.paging.swap.path: cannot open the swap file "
+            + bad.runDirectory().resolve("swapfile/inside") + ": Not a directory");
+    }
 
     @Test
     void pagesRoundTripThroughTheSwapFile() throws Exception {

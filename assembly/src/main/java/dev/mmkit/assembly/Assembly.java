@@ -518,10 +518,9 @@ public final class Assembly implements AutoCloseable {
     /**
      * What a machine of this configuration keeps on the host's heap in proportion to its
      * settings, each named by its key, and what to change: the metadata of every frame of
-     * {@code memory.size} from the boot on (and with {@code backing = bytes} the 4 KiB of every
-     * frame in use), a word per slot of {@code paging.swap.size} from the first swap-out on,
-     * and two words per entry of {@code tlb.entries} (a set-associative, fully associative or
-     * direct-mapped TLB) per CPU.
+     * {@code memory.size} (and with {@code backing = bytes} the 4 KiB of every frame in use),
+     * a word per slot of {@code paging.swap.size}, and two words per entry of
+     * {@code tlb.entries} (a set-associative, fully associative or direct-mapped TLB) per CPU.
      */
     static String outOfHeapAdvice(Config config) {
         StringBuilder s = new StringBuilder(" (its limit: ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB)");
@@ -532,7 +531,7 @@ public final class Assembly implements AutoCloseable {
                 + (backing.equals("bytes") ? ", and the 4 KiB contents of every frame in use (backing = bytes)"
                 : " (backing = " + backing + ")"));
         }
-        if (config.hasPath(SWAP_SIZE) && !setting(config, SWAP_SIZE, Page.SIZE, "slots").endsWith("(0 slots)")) {
+        if (config.hasPath(SWAP_SIZE) && bytes(config, SWAP_SIZE) != 0) {
             kept.add("8 bytes per slot of " + setting(config, SWAP_SIZE, Page.SIZE, "slots"));
         }
         if (config.hasPath(TLB_ENTRIES) && config.hasPath(TLB_IMPL) && !"hierarchy".equals(config.getValue(TLB_IMPL).unwrapped())) {
@@ -547,10 +546,16 @@ public final class Assembly implements AutoCloseable {
     /** {@code path = value} as written, and how many {@code unit}-byte {@code things} that is. */
     private static String setting(Config config, String path, long unit, String things) {
         String written = path + " = " + config.getValue(path).unwrapped();
+        long bytes = bytes(config, path);
+        return bytes < 0 ? written : written + " (" + bytes / unit + " " + things + ")";
+    }
+
+    /** A size setting in bytes, or −1 when it is not one (validated before anything is allocated: the value as written says enough). */
+    private static long bytes(Config config, String path) {
         try {
-            return written + " (" + config.getBytes(path) / unit + " " + things + ")";
+            return config.getBytes(path);
         } catch (ConfigException e) {
-            return written; // validated before anything is allocated; the value as written says enough
+            return -1;
         }
     }
 

@@ -62,6 +62,9 @@ final class Vmstat {
     static Map<String, Long> values(ReportInput in) {
         Map<String, Long> values = new LinkedHashMap<>();
         for (VmItem item : LINUX_ORDER) {
+            if (item == VmItem.ALLOCSTALL) {
+                continue; // since Linux 4.8 only per zone: allocstall_<zone>
+            }
             long value = zoneItem(in.machine().vmstat(), item);
             if (item == VmItem.NR_FREE_PAGES && in.pageAllocator() != null) {
                 value = 0;

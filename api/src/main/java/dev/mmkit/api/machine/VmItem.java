@@ -7,6 +7,8 @@ import java.util.Locale;
  * first the state items (page counts that go up and down: {@code enum node_stat_item}),
  * then the events (counts that only grow: {@code enum vm_event_item}). The per-zone items
  * ({@code nr_free_pages}, {@code pgalloc_<zone>}) are summed from the zones when printed.
+ * {@link #ALLOCSTALL}, the total of the {@code allocstall_<zone>} items, is kept for code but
+ * not printed, as Linux since 4.8 does not print it.
  */
 public enum VmItem {
     // zone_stat_item, summed over zones
@@ -54,6 +56,20 @@ public enum VmItem {
     PGALLOC_DMA(Kind.EVENT),
     PGALLOC_NORMAL(Kind.EVENT),
     PGALLOC_HIGH(Kind.EVENT),
+    /**
+     * Direct reclaims of allocations whose highest usable zone ({@code gfp_zone}) is DMA:
+     * since Linux 4.8 {@code allocstall} is counted per zone ({@code __count_zid_vm_events}
+     * at {@code sc.reclaim_idx}), and {@code /proc/vmstat} prints only these.
+     */
+    ALLOCSTALL_DMA(Kind.EVENT),
+    /** As {@link #ALLOCSTALL_DMA}, for Normal. */
+    ALLOCSTALL_NORMAL(Kind.EVENT),
+    /** As {@link #ALLOCSTALL_DMA}, for HighMem. */
+    ALLOCSTALL_HIGH(Kind.EVENT),
+    /**
+     * Direct reclaims in all: the sum of the {@code allocstall_<zone>} items, as Linux
+     * before 4.8 printed it. {@code /proc/vmstat} no longer has this line.
+     */
     ALLOCSTALL(Kind.EVENT),
     PGFREE(Kind.EVENT),
     PGACTIVATE(Kind.EVENT),

@@ -15,7 +15,8 @@ public interface ReclaimDaemon {
 
     /**
      * {@code try_to_free_pages}: an allocation that may block is below the min watermark.
-     * Counts allocstall; returns pages reclaimed (0: nothing could be reclaimed).
+     * Counts allocstall, in total and in {@code allocstall_<zone>} of {@code gfp}'s highest zone;
+     * returns pages reclaimed (0: nothing could be reclaimed).
      */
     long directReclaim(int gfp, int order, Zone preferred);
 }

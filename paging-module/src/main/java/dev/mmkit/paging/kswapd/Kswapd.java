@@ -158,6 +158,11 @@ final class Kswapd implements ReclaimDaemon {
     @Override
     public long directReclaim(int gfp, int order, Zone preferred) {
         machine.vmstat().inc(VmItem.ALLOCSTALL);
+        machine.vmstat().inc(switch (Gfp.zone(gfp)) { // __count_zid_vm_events(ALLOCSTALL, sc.reclaim_idx = gfp_zone)
+            case DMA -> VmItem.ALLOCSTALL_DMA;
+            case NORMAL -> VmItem.ALLOCSTALL_NORMAL;
+            case HIGHMEM -> VmItem.ALLOCSTALL_HIGH;
+        });
         Vmscan vmscan = vmscan();
         long reclaimed = vmscan.shrinkNode((long) batch << order, gfp, false);
         reclaimed += vmscan.shrinkSlab(gfp);

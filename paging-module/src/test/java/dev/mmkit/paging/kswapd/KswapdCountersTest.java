@@ -174,6 +174,25 @@ class KswapdCountersTest {
         mm.verify();
     }
 
+    /**
+     * Linux 4.8+ counts a direct reclaim in allocstall_<zone> of {@code sc.reclaim_idx}, the
+     * highest zone the allocation may use ({@code gfp_zone}), whatever zone the memory came
+     * from: here a machine whose only zone is Normal.
+     */
+    @Test
+    void aDirectReclaimCountsInTheAllocationsHighestZone() {
+        StandaloneMachine machine = machine("0", "");
+        VmStat vm = machine.vmstat();
+        Zone zone = normal(machine);
+        machine.reclaimDaemon().directReclaim(Gfp.GFP_HIGHUSER, 0, zone);
+        machine.reclaimDaemon().directReclaim(Gfp.GFP_HIGHUSER, 0, zone);
+        machine.reclaimDaemon().directReclaim(Gfp.GFP_KERNEL | Gfp.GFP_DMA, 0, zone);
+        assertThat(vm.get(VmItem.ALLOCSTALL_HIGH)).isEqualTo(2);
+        assertThat(vm.get(VmItem.ALLOCSTALL_DMA)).isEqualTo(1);
+        assertThat(vm.get(VmItem.ALLOCSTALL_NORMAL)).isZero();
+        assertThat(vm.get(VmItem.ALLOCSTALL)).isEqualTo(3);
+    }
+
     @Test
     void theOomKillerTakesTheLargestResidentSetAndFreesAllOfIt() {
         StandaloneMachine machine = machine("0", "");
@@ -196,6 +215,8 @@ class KswapdCountersTest {
         long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_KERNEL, 0, zone);
         // no swap: all 40 pages scanned, none can go; then the OOM killer
         assertThat(vm.get(VmItem.ALLOCSTALL)).isEqualTo(1);
+        assertThat(vm.get(VmItem.ALLOCSTALL_NORMAL)).as("GFP_KERNEL's highest zone").isEqualTo(1);
+        assertThat(vm.get(VmItem.ALLOCSTALL_DMA) + vm.get(VmItem.ALLOCSTALL_HIGH)).isZero();
         assertThat(vm.get(VmItem.PGSCAN_DIRECT)).isEqualTo(40);
         assertThat(vm.get(VmItem.PGSTEAL_DIRECT)).isZero();
         assertThat(vm.get(VmItem.OOM_KILL)).isEqualTo(1);

@@ -11,7 +11,7 @@ final class Reports {
     static String render(Assembly assembly, String format) {
         var machine = assembly.machine();
         ReportInput in = new ReportInput(machine, machine.pageAllocator(), machine.slab(), machine.memoryManager(),
-            assembly.tlbs(), assembly.references() > 0 ? assembly.references() : -1);
+            assembly.tlbs(), assembly.references() > 0 ? assembly.references() : -1, machine.reclaimDaemon());
         return switch (format) {
             case "text" -> Report.text(in);
             case "json" -> Report.json(in);

@@ -189,6 +189,7 @@ public final class Report {
                 w.beginObject().member("cpu", p[0]).member("count", p[1]).member("high", p[2]).member("batch", p[3]).endObject();
             }
             w.endArray();
+            w.member("node_unreclaimable", z.nodeUnreclaimable());
             w.member("start_pfn", z.startPfn());
             w.endObject();
         }

@@ -3,6 +3,7 @@ package dev.mmkit.report;
 import dev.mmkit.api.machine.Machine;
 import dev.mmkit.api.mm.MemoryManager;
 import dev.mmkit.api.page.PageAllocator;
+import dev.mmkit.api.reclaim.ReclaimDaemon;
 import dev.mmkit.api.slab.SlabAllocator;
 import dev.mmkit.api.tlb.Tlb;
 import java.util.List;
@@ -22,12 +23,21 @@ import java.util.Objects;
  * @param tlbs the TLB of each CPU, in CPU order; may be empty
  * @param references memory references the workload made (for the effective access time);
  *     -1 to take the memory manager's {@code references} counter
+ * @param reclaimDaemon says whether kswapd gave up on the node (zoneinfo's
+ *     {@code node_unreclaimable}); may be null (never)
  */
 public record ReportInput(Machine machine, PageAllocator pageAllocator, SlabAllocator slab,
-                          MemoryManager memoryManager, List<? extends Tlb> tlbs, long references) {
+                          MemoryManager memoryManager, List<? extends Tlb> tlbs, long references,
+                          ReclaimDaemon reclaimDaemon) {
     public ReportInput {
         Objects.requireNonNull(machine, "machine");
         tlbs = tlbs == null ? List.of() : List.copyOf(tlbs);
+    }
+
+    /** A report without a reclaim daemon. */
+    public ReportInput(Machine machine, PageAllocator pageAllocator, SlabAllocator slab,
+                       MemoryManager memoryManager, List<? extends Tlb> tlbs, long references) {
+        this(machine, pageAllocator, slab, memoryManager, tlbs, references, null);
     }
 
     /** A report of everything the memory manager counted. */

@@ -5,6 +5,7 @@ import dev.mmkit.api.machine.VmStat;
 import dev.mmkit.api.page.PageAllocator;
 import dev.mmkit.api.page.Watermark;
 import dev.mmkit.api.page.Zone;
+import dev.mmkit.api.reclaim.ReclaimDaemon;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Map;
  * {@code /proc/zoneinfo} in the layout of Linux 5.15's {@code zoneinfo_show_print}: for each
  * zone its header, the per-node statistics under the first populated zone, the free count,
  * watermarks and sizes, {@code protection}, and for populated zones the zone statistics,
- * the per-CPU page sets, {@code node_unreclaimable} and {@code start_pfn}.
+ * the per-CPU page sets, {@code node_unreclaimable} (1 once kswapd has given up on the
+ * node: {@link ReclaimDaemon#nodeUnreclaimable}) and {@code start_pfn}.
  *
  * <pre>
  * Node 0, zone      DMA
@@ -51,7 +53,8 @@ final class Zoneinfo {
     /** One zone's numbers. */
     record ZoneData(String name, boolean populated, long free, long boost, long min, long low, long high,
                     long spanned, long present, long managed, long cma, long[] protection,
-                    Map<String, Long> nodeStats, Map<String, Long> zoneStats, List<long[]> pagesets, long startPfn) {
+                    Map<String, Long> nodeStats, Map<String, Long> zoneStats, List<long[]> pagesets,
+                    boolean nodeUnreclaimable, long startPfn) {
     }
 
     private Zoneinfo() {
@@ -64,6 +67,7 @@ final class Zoneinfo {
             return zones;
         }
         VmStat vm = in.machine().vmstat();
+        boolean unreclaimable = in.reclaimDaemon() != null && in.reclaimDaemon().nodeUnreclaimable();
         List<? extends Zone> all = allocator.zones();
         boolean firstPopulatedSeen = false;
         for (Zone zone : all) {
@@ -90,7 +94,7 @@ final class Zoneinfo {
             }
             zones.add(new ZoneData(zone.name(), populated, zone.freePages(), 0, zone.watermark(Watermark.MIN),
                 zone.watermark(Watermark.LOW), zone.watermark(Watermark.HIGH), zone.spannedPages(), zone.presentPages(),
-                zone.managedPages(), 0, new long[all.size()], nodeStats, zoneStats, pagesets, zone.startPfn()));
+                zone.managedPages(), 0, new long[all.size()], nodeStats, zoneStats, pagesets, unreclaimable, zone.startPfn()));
         }
         return zones;
     }
@@ -137,7 +141,7 @@ final class Zoneinfo {
             s.append(String.format(Locale.ROOT,
                 "\n  node_unreclaimable:  %d"
                     + "\n  start_pfn:           %d",
-                0, z.startPfn()));
+                z.nodeUnreclaimable() ? 1 : 0, z.startPfn()));
             s.append('\n');
         }
         return s.toString();

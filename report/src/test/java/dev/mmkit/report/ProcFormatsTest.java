@@ -3,7 +3,9 @@ package dev.mmkit.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.page.Zone;
 import dev.mmkit.api.page.ZoneType;
+import dev.mmkit.api.reclaim.ReclaimDaemon;
 import dev.mmkit.api.workload.Mman;
 import dev.mmkit.machine.StandaloneMachine;
 import dev.mmkit.report.Fakes.FakeAllocator;
@@ -251,6 +253,33 @@ class ProcFormatsTest {
                 + "        managed  0\n"
                 + "        cma      0\n"
                 + "        protection: (0, 0, 0)\n");
+    }
+
+    /** {@code node_unreclaimable} is what the reclaim daemon says: 1 once kswapd has given up on the node. */
+    @Test
+    void zoneinfoSaysNodeUnreclaimableOnceKswapdHasGivenUp() {
+        for (boolean hopeless : new boolean[] {false, true}) {
+            ReclaimDaemon kswapd = new ReclaimDaemon() {
+                @Override
+                public void wakeup(Zone zone, int order) {
+                }
+
+                @Override
+                public long directReclaim(int gfp, int order, Zone preferred) {
+                    return 0;
+                }
+
+                @Override
+                public boolean nodeUnreclaimable() {
+                    return hopeless;
+                }
+            };
+            FakeAllocator pa = new FakeAllocator();
+            pa.zones.add(zone(ZoneType.NORMAL, 1, 1024, 1024, 1000, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            String text = Zoneinfo.render(Zoneinfo.values(new ReportInput(machine(""), pa, null, null, List.of(), 0, kswapd)));
+            assertThat(text).as("hopeless " + hopeless).contains("  vm stats threshold: 0\n  node_unreclaimable:  "
+                + (hopeless ? 1 : 0) + "\n  start_pfn:           1\n");
+        }
     }
 
     @Test

@@ -19,4 +19,14 @@ public interface ReclaimDaemon {
      * returns pages reclaimed (0: nothing could be reclaimed).
      */
     long directReclaim(int gfp, int order, Zone preferred);
+
+    /**
+     * Whether kswapd has given up on the node: {@code pgdat->kswapd_failures >=
+     * MAX_RECLAIM_RETRIES}, {@code /proc/zoneinfo}'s {@code node_unreclaimable}. While it
+     * has, wakeups are ignored and reclaim is left to the allocations (direct reclaim); one
+     * that reclaims pages revives kswapd. False for a daemon that never gives up.
+     */
+    default boolean nodeUnreclaimable() {
+        return false;
+    }
 }

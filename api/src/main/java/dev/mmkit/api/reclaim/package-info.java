@@ -2,7 +2,7 @@
  * The reclaim and writeback daemon extension points (kswapd, direct reclaim, the flusher threads) and the reclaim primitives they drive.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mmkit.api.reclaim;
 
 import org.osgi.annotation.bundle.Export;

@@ -35,6 +35,17 @@ import java.util.List;
  * {@code kswapd_low_wmark_hit_quickly} (Linux counts these when kswapd is woken during its
  * short pre-sleep nap).
  *
+ * <h2>Giving up: [kswapd_failures]</h2>
+ * A run that was needed (some zone below high) but reclaimed nothing counts a failure;
+ * after {@value #MAX_RECLAIM_RETRIES} in a row the node is hopeless ({@code
+ * node_unreclaimable} in {@code /proc/zoneinfo}): wakeups are ignored, and so are periodic
+ * runs, and reclaim is left to the allocations that need it. Any run, background or
+ * direct, that reclaims a page resets the count, so a successful direct reclaim revives
+ * kswapd. (Linux: {@code balance_pgdat} counts, {@code wakeup_kswapd} ignores a hopeless
+ * node, {@code shrink_node} resets on progress.) Without it, a machine whose every page is
+ * anonymous with the swap area full would run a futile scan of the whole set at every
+ * allocation below low.
+ *
  * <h2>Periodic reclaim: [interval]</h2>
  * With {@code interval} above 0, a clock timer runs every interval from the daemon's
  * creation: when no run is pending and a zone is below its high watermark, it runs
@@ -54,6 +65,8 @@ import java.util.List;
  */
 final class Kswapd implements ReclaimDaemon {
     static final long NAP_NANOS = 100_000_000L;
+    /** {@code MAX_RECLAIM_RETRIES}: failed runs after which kswapd gives up on the node. */
+    static final int MAX_RECLAIM_RETRIES = 16;
 
     private final Machine machine;
     private final int batch;
@@ -64,6 +77,8 @@ final class Kswapd implements ReclaimDaemon {
     private long lastRunEnd = Long.MIN_VALUE / 2;
     private long runs;
     private long periodicRuns;
+    /** {@code pgdat->kswapd_failures}: needed runs in a row that reclaimed nothing. */
+    private int failures;
 
     Kswapd(Machine machine, int batch, boolean oomKiller, long intervalNanos) {
         this.machine = machine;
@@ -76,7 +91,7 @@ final class Kswapd implements ReclaimDaemon {
 
     /** The periodic timer: a run when a zone is below high and none is pending. */
     private void periodic() {
-        if (scheduled || allAboveHigh(0)) {
+        if (scheduled || nodeUnreclaimable() || allAboveHigh(0)) {
             return;
         }
         periodicRuns++;
@@ -88,7 +103,15 @@ final class Kswapd implements ReclaimDaemon {
     }
 
     @Override
+    public boolean nodeUnreclaimable() {
+        return failures >= MAX_RECLAIM_RETRIES;
+    }
+
+    @Override
     public void wakeup(Zone zone, int order) {
+        if (nodeUnreclaimable()) {
+            return; // hopeless: left to direct reclaim
+        }
         if (scheduled) {
             this.order = Math.max(this.order, order);
             return;
@@ -126,7 +149,9 @@ final class Kswapd implements ReclaimDaemon {
         List<? extends Zone> zones = machine.pageAllocator().zones();
         long[] before = new long[zones.size()];
         long reclaimed = 0;
+        boolean needed = false;
         while (!allAboveHigh(order)) {
+            needed = true;
             for (int i = 0; i < before.length; i++) {
                 Zone z = zones.get(i);
                 before[i] = z.watermarkOk(order, Watermark.HIGH) ? -1 : z.freePages() + z.perCpuPages();
@@ -140,6 +165,11 @@ final class Kswapd implements ReclaimDaemon {
             if (order > 0 && reclaimed >= 2L << order) {
                 order = 0; // compact_gap: fragmentation is compaction's business, not reclaim's
             }
+        }
+        if (reclaimed > 0) {
+            failures = 0;
+        } else if (needed) {
+            failures++;
         }
         lastRunEnd = machine.clock().now();
     }
@@ -166,6 +196,9 @@ final class Kswapd implements ReclaimDaemon {
         Vmscan vmscan = vmscan();
         long reclaimed = vmscan.shrinkNode((long) batch << order, gfp, false);
         reclaimed += vmscan.shrinkSlab(gfp);
+        if (reclaimed > 0) {
+            failures = 0;
+        }
         if (reclaimed == 0 && oomKiller && mayOom(gfp, order)) {
             long before = freePages();
             if (vmscan.outOfMemory(gfp, order)) {

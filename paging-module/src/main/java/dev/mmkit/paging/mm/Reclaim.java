@@ -96,20 +96,40 @@ final class Reclaim {
      * counts pgscan and pgsteal (by kswapd or direct, and by anon or file). A page that
      * cannot go now returns to its set, unless it left memory meanwhile (a page-cache page
      * the cache dropped).
+     *
+     * <p>While the swap area has no free slot (or there is none), an anonymous page that is
+     * not already in the swap cache cannot go, and is not scanned: it returns to its set
+     * uncounted, and when no page of the machine could go (no file page and no swap-cache
+     * page on the lists) nothing is taken at all. This is Linux's {@code get_scan_count},
+     * which scans no anonymous list when {@code can_reclaim_anon_pages} finds no free swap,
+     * except that pages already in the swap cache are still scanned: mmkit does not drop
+     * swap-cache slots at swap-in when swap runs full ({@code vm_swap_full}), which is what
+     * keeps free slots in Linux.
      */
     long reclaimFrom(Lruvec lv, long nr, int gfp, boolean kswapd) {
+        SwapMap sm = k.swap();
         long reclaimed = 0;
         long scanned = 0;
         long scannedFile = 0;
         long reclaimedFile = 0;
         long limit = lv.policy.size();
-        while (reclaimed < nr && scanned < limit) {
+        for (long taken = 0; reclaimed < nr && taken < limit; taken++) {
+            // checked at every page: the swap area may fill during the scan
+            boolean swapFull = sm.freePages() == 0;
+            if (swapFull && vmstat.get(VmItem.NR_INACTIVE_FILE) + vmstat.get(VmItem.NR_ACTIVE_FILE) == 0
+                && vmstat.get(VmItem.NR_SWAPCACHED) == 0) {
+                break;
+            }
             long pfn = k.lru.evict(lv);
             if (pfn < 0) {
                 break;
             }
             int flags = memMap.flags(pfn);
             boolean anon = (flags & PageFlags.PG_ANON) != 0;
+            if (swapFull && anon && (flags & PageFlags.PG_SWAPCACHE) == 0) {
+                k.lru.add(lv, pfn); // no slot for it: not isolated, not scanned
+                continue;
+            }
             scanned++;
             if (!anon) {
                 scannedFile++;

@@ -175,6 +175,84 @@ class KswapdCountersTest {
     }
 
     /**
+     * Linux's {@code kswapd_failures}: with no swap, no anonymous page can go, so a run scans
+     * nothing ({@code get_scan_count}) and reclaims nothing; each such run counts a failure,
+     * and after {@code MAX_RECLAIM_RETRIES} (16) kswapd ignores its wakeups. Each store below
+     * low takes one frame and wakes kswapd, whose run follows the store: from low - 1 down,
+     * 16 stores make 16 failed runs, and the stores after them make none.
+     */
+    @Test
+    void withoutSwapKswapdScansNothingAndGivesUpAfterSixteenFailedRuns() {
+        StandaloneMachine machine = machine("0", "");
+        MemoryManager mm = machine.memoryManager();
+        VmStat vm = machine.vmstat();
+        Kswapd kswapd = (Kswapd) machine.reclaimDaemon();
+        Zone zone = normal(machine);
+        int pid = mm.spawn("p");
+        long a = region(mm, pid, 250);
+        int touched = 0;
+        while (zone.freePages() > LOW) {
+            mm.store(pid, a + touched * 4096L, 8, touched);
+            touched++;
+        }
+        assertThat(vm.get(VmItem.PAGEOUTRUN)).isZero();
+        for (int run = 1; run <= 16; run++) {
+            assertThat(kswapd.nodeUnreclaimable()).as("before run %d", run).isFalse();
+            mm.store(pid, a + touched * 4096L, 8, touched);
+            touched++;
+            assertThat(vm.get(VmItem.PAGEOUTRUN)).isEqualTo(run);
+        }
+        assertThat(kswapd.nodeUnreclaimable()).isTrue();
+        for (int i = 0; i < 8; i++) {
+            mm.store(pid, a + touched * 4096L, 8, touched);
+            touched++;
+        }
+        assertThat(vm.get(VmItem.PAGEOUTRUN)).as("no run once hopeless").isEqualTo(16);
+        assertThat(zone.freePages()).isEqualTo(LOW - 24);
+        assertThat(vm.get(VmItem.PGSCAN_KSWAPD)).isZero();
+        assertThat(vm.get(VmItem.PGSTEAL_KSWAPD)).isZero();
+        assertThat(vm.get(VmItem.ALLOCSTALL)).isZero();
+        mm.verify();
+    }
+
+    /**
+     * A direct reclaim that frees pages revives a kswapd that gave up (Linux: {@code
+     * shrink_node} resets {@code kswapd_failures} on progress). Swap of 16 KiB holds three
+     * pages; once they are out, every anonymous page needs a slot there is not, kswapd fails
+     * 16 times and gives up. Unmapping the swapped-out pages frees their slots: the next
+     * direct reclaim swaps out again, and kswapd answers wakeups again.
+     */
+    @Test
+    void aDirectReclaimThatFreesPagesRevivesKswapd() {
+        StandaloneMachine machine = machine("16KiB", "");
+        MemoryManager mm = machine.memoryManager();
+        VmStat vm = machine.vmstat();
+        Kswapd kswapd = (Kswapd) machine.reclaimDaemon();
+        Zone zone = normal(machine);
+        int pid = mm.spawn("p");
+        long a = region(mm, pid, 250);
+        int touched = 0;
+        while (!kswapd.nodeUnreclaimable()) {
+            mm.store(pid, a + touched * 4096L, 8, touched);
+            touched++;
+        }
+        assertThat(vm.get(VmItem.PSWPOUT)).as("the swap area's three slots").isEqualTo(3);
+        assertThat(mm.swapFreePages()).isZero();
+        long runs = vm.get(VmItem.PAGEOUTRUN);
+        // FIFO swapped out the first three pages: unmapping them frees their slots
+        assertThat(mm.munmap(pid, a, 3 * 4096L)).isZero();
+        assertThat(mm.swapFreePages()).isEqualTo(3);
+        long reclaimed = kswapd.directReclaim(Gfp.GFP_KERNEL, 0, zone);
+        assertThat(reclaimed).isEqualTo(3);
+        assertThat(vm.get(VmItem.PSWPOUT)).isEqualTo(6);
+        assertThat(kswapd.nodeUnreclaimable()).isFalse();
+        // awake again: the next store below low runs kswapd, which fails (swap full again)
+        mm.store(pid, a + touched * 4096L, 8, touched);
+        assertThat(vm.get(VmItem.PAGEOUTRUN)).isEqualTo(runs + 1);
+        mm.verify();
+    }
+
+    /**
      * Linux 4.8+ counts a direct reclaim in allocstall_<zone> of {@code sc.reclaim_idx}, the
      * highest zone the allocation may use ({@code gfp_zone}), whatever zone the memory came
      * from: here a machine whose only zone is Normal.
@@ -213,11 +291,12 @@ class KswapdCountersTest {
         long tables = mm.counters().get("page_table_pages");
         long slabPages = machine.slab().slabPages();
         long got = machine.reclaimDaemon().directReclaim(Gfp.GFP_KERNEL, 0, zone);
-        // no swap: all 40 pages scanned, none can go; then the OOM killer
+        // no swap: none of the 40 anonymous pages can go, so none is scanned (Linux's
+        // get_scan_count scans no anonymous list without free swap); then the OOM killer
         assertThat(vm.get(VmItem.ALLOCSTALL)).isEqualTo(1);
         assertThat(vm.get(VmItem.ALLOCSTALL_NORMAL)).as("GFP_KERNEL's highest zone").isEqualTo(1);
         assertThat(vm.get(VmItem.ALLOCSTALL_DMA) + vm.get(VmItem.ALLOCSTALL_HIGH)).isZero();
-        assertThat(vm.get(VmItem.PGSCAN_DIRECT)).isEqualTo(40);
+        assertThat(vm.get(VmItem.PGSCAN_DIRECT)).isZero();
         assertThat(vm.get(VmItem.PGSTEAL_DIRECT)).isZero();
         assertThat(vm.get(VmItem.OOM_KILL)).isEqualTo(1);
         assertThat(mm.counters().get("oom_kills")).isEqualTo(1);

@@ -238,6 +238,9 @@ class KswapdCountersTest {
         }
         assertThat(vm.get(VmItem.PSWPOUT)).as("the swap area's three slots").isEqualTo(3);
         assertThat(mm.swapFreePages()).isZero();
+        // the run that filled the swap area stopped scanning there, and no run since scanned
+        assertThat(vm.get(VmItem.PGSCAN_KSWAPD)).isEqualTo(3);
+        assertThat(vm.get(VmItem.PGSTEAL_KSWAPD)).isEqualTo(3);
         long runs = vm.get(VmItem.PAGEOUTRUN);
         // FIFO swapped out the first three pages: unmapping them frees their slots
         assertThat(mm.munmap(pid, a, 3 * 4096L)).isZero();

@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param references memory references the workload made (for the effective access time);
  *     -1 to take the memory manager's {@code references} counter
  * @param reclaimDaemon says whether kswapd gave up on the node (zoneinfo's
- *     {@code node_unreclaimable}); may be null (never)
+ *     {@code node_unreclaimable}); may be null (then 0)
  */
 public record ReportInput(Machine machine, PageAllocator pageAllocator, SlabAllocator slab,
                           MemoryManager memoryManager, List<? extends Tlb> tlbs, long references,

@@ -158,16 +158,16 @@ final class Kswapd implements ReclaimDaemon {
             }
             long freed = vmscan.shrinkNode(batch, Gfp.GFP_KERNEL, true);
             freed += vmscan.shrinkSlab(Gfp.GFP_KERNEL);
+            reclaimed += freed;
             if (freed == 0 || !helped(zones, before)) {
                 break;
             }
-            reclaimed += freed;
             if (order > 0 && reclaimed >= 2L << order) {
                 order = 0; // compact_gap: fragmentation is compaction's business, not reclaim's
             }
         }
         if (reclaimed > 0) {
-            failures = 0;
+            failures = 0; // progress, even where it did not help the zone below high
         } else if (needed) {
             failures++;
         }

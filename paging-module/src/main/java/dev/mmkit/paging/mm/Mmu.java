@@ -40,7 +40,7 @@ import dev.mmkit.api.tlb.Tlb;
  * into the heap costs a garbage-collector write barrier on every reference.
  *
  * <p>A replay of a large trace waits on the host's memory: a major fault reads the
- * page's leaf entry and then, with the swap entry found there, its swap slot's word, two
+ * page's leaf entry and then, with the swap entry found there, its swap slot's byte ({@code swap_map}), two
  * dependent loads that each miss the host's caches when the trace spans more pages than
  * they hold. {@link #prefetch} takes the replay's next references and reads their entries
  * in one loop, then the slots those entries name in a second: independent loads, which the

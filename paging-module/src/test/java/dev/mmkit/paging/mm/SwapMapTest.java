@@ -41,4 +41,40 @@ class SwapMapTest {
         assertThatThrownBy(() -> map.addCount(s, 1)).hasMessage("swap slot 1: not in use");
         map.verify();
     }
+
+    // Linux's swap_map byte holds counts up to SWAP_MAP_MAX = 0x3e (62); a page mapped by more
+    // processes than that continues its count elsewhere, and the count comes back exactly.
+    @Test
+    void aCountAboveSixtyTwoContinuesAndComesBack() {
+        SwapMap map = new SwapMap(8);
+        long s = map.allocSlot();
+        assertThat(map.addCount(s, 62)).isEqualTo(62);
+        assertThat(map.addCount(s, 1)).isEqualTo(63);
+        assertThat(map.addCount(s, 1000)).isEqualTo(1063);
+        assertThat(map.count(s)).isEqualTo(1063);
+        map.setCachePfn(s, 5);
+        assertThat(map.count(s)).isEqualTo(1063);
+        map.verify();
+        assertThat(map.addCount(s, -1001)).isEqualTo(62);
+        assertThat(map.cachePfn(s)).isEqualTo(5);
+        map.verify();
+        assertThat(map.addCount(s, -62)).isZero();
+        map.setCachePfn(s, -1);
+        assertThat(map.freeIfUnused(s)).isTrue();
+        assertThatThrownBy(() -> map.addCount(s, -1)).hasMessage("swap slot 1: not in use");
+        map.verify();
+    }
+
+    // The cached pfn is as wide as a frame number: the largest machine's last frame comes back.
+    @Test
+    void theCachedPfnOfTheLastFrameOfTheLargestMachineComesBack() {
+        SwapMap map = new SwapMap(4);
+        long s = map.allocSlot();
+        map.setCachePfn(s, Integer.MAX_VALUE - 9);
+        assertThat(map.cachePfn(s)).isEqualTo(Integer.MAX_VALUE - 9);
+        map.setCachePfn(s, 0);
+        assertThat(map.cachePfn(s)).isZero();
+        map.setCachePfn(s, -1);
+        assertThat(map.cachePfn(s)).isEqualTo(-1);
+    }
 }

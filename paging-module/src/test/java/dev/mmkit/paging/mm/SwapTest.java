@@ -158,4 +158,44 @@ class SwapTest {
         assertThat(mm.swapAreas()).isEmpty();
         mm.verify();
     }
+
+    /**
+     * A swapped-out page inherited by 70 children: its slot is referenced by 71 swap PTEs,
+     * more than the 62 (SWAP_MAP_MAX) that Linux's swap_map byte holds, so the count
+     * continues outside it. Every child reads the value back, the count goes down as they
+     * exit, and the slot is free once the last reference is gone; the machine's own check
+     * (every slot's count equals the swap PTEs that name it) passes all along.
+     */
+    @Test
+    void aSwappedPageSharedByMoreThanSixtyTwoProcessesKeepsItsCount() {
+        StandaloneMachine machine = Machines.small("16MiB", "1MiB", "mmkit.machine.paging.resident-limit = 2");
+        LinuxMemoryManager mm = Machines.mm(machine);
+        int parent = mm.spawn("parent");
+        long a = mm.mmap(parent, 0, 4 * 4096L, RW, ANON, -1, 0);
+        for (int i = 0; i < 4; i++) {
+            assertThat(mm.store(parent, a + i * 4096L, 8, 0x5157_0000L + i)).isTrue();
+        }
+        Task t = (Task) mm.processes().get(0);
+        long pte = machine.pageTable().getPte(t.mm.root, a);
+        assertThat(Pte.isSwap(pte)).as("page 0 swapped out by the resident limit").isTrue();
+        long slot = Pte.swapOffset(pte);
+        int[] children = new int[70];
+        for (int c = 0; c < children.length; c++) {
+            children[c] = mm.fork(parent);
+        }
+        assertThat(mm.swap().count(slot)).isEqualTo(71);
+        mm.verify();
+        for (int c = 0; c < children.length; c++) {
+            assertThat(mm.load(children[c], a, 8)).as("child %d", c).isEqualTo(0x5157_0000L);
+        }
+        mm.verify();
+        for (int child : children) {
+            mm.exit(child);
+        }
+        mm.verify();
+        assertThat(mm.load(parent, a, 8)).isEqualTo(0x5157_0000L);
+        mm.exit(parent);
+        assertThat(mm.swapFreePages()).isEqualTo(mm.swapTotalPages());
+        mm.verify();
+    }
 }

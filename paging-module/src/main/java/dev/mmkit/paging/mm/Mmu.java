@@ -45,7 +45,7 @@ import dev.mmkit.api.tlb.Tlb;
  * they hold. {@link #prefetch} takes the replay's next references and reads their entries
  * in one loop, then the slots those entries name in a second: independent loads, which the
  * host's CPU overlaps, so a batch waits for memory about twice instead of twice per
- * fault. The values are only read ({@link PageTable#getPte} and {@link SwapMap#word} change
+ * fault. The values are only read ({@link PageTable#getPte} and {@link SwapMap#peek} change
  * nothing simulated) and summed into a field, so that the compiler keeps the loads.
  */
 final class Mmu {
@@ -120,7 +120,7 @@ final class Mmu {
         if (sm != null) {
             for (int i = 0; i < count; i++) {
                 if (Pte.isSwap(ptes[i])) {
-                    sum += sm.word(Pte.swapOffset(ptes[i]));
+                    sum += sm.peek(Pte.swapOffset(ptes[i]));
                 }
             }
         }

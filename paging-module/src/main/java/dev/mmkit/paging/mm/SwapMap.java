@@ -33,11 +33,11 @@ import java.util.Map;
  */
 final class SwapMap {
     /** The largest count the byte holds itself ({@code SWAP_MAP_MAX}). */
-    static final int SWAP_MAP_MAX = 0x3e;
+    private static final int SWAP_MAP_MAX = 0x3e;
     private static final int COUNT_MASK = 0x3f;
     /** The count bits' value when the count is in {@link #continued}. */
     private static final int COUNT_CONTINUED = 0x3f;
-    static final int SWAP_HAS_CACHE = 0x40;
+    private static final int SWAP_HAS_CACHE = 0x40;
     private static final int USED = 0x80;
 
     private final long nrSlots;
@@ -147,7 +147,7 @@ final class SwapMap {
     }
 
     /** The slot's byte as it is, or 0 for a slot outside the area: a read that changes nothing. */
-    int word(long slot) {
+    int peek(long slot) {
         return slot >= 0 && slot < nrSlots ? map[(int) slot] & 0xff : 0;
     }
 

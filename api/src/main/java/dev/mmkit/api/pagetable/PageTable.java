@@ -50,6 +50,17 @@ public interface PageTable {
     long getPte(long root, long vaddr);
 
     /**
+     * The leaf entries ({@link #getPte}) of {@code count} addresses into {@code out}: a read
+     * of many that changes nothing, for a caller that wants them at once (the MMU's
+     * prefetch hints). The default reads them one by one.
+     */
+    default void getPtes(long root, long[] vaddrs, long[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            out[i] = getPte(root, vaddrs[i]);
+        }
+    }
+
+    /**
      * Installs {@code pte} for the page of size 2^pageShift at {@code vaddr}, allocating
      * missing tables; {@code pte == 0} clears the entry and frees emptied tables.
      *

@@ -339,6 +339,24 @@ final class RadixPageTable implements PageTable {
         return e;
     }
 
+    /**
+     * The leaf entries of {@code count} addresses into {@code out}, in two loops: the first
+     * finds each entry's physical address from the walk cache (a table walk for an address
+     * it does not hold), the second only loads them, so that the host overlaps their misses.
+     */
+    @Override
+    public void getPtes(long root, long[] vaddrs, long[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            long vaddr = vaddrs[i];
+            long leafTable = isCanonical(vaddr) ? cachedLeafTable(root, vaddr) : -1;
+            out[i] = leafTable >= 0 ? (leafTable << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift) : -1;
+        }
+        for (int i = 0; i < count; i++) {
+            long addr = out[i];
+            out[i] = addr >= 0 ? read(addr) : getPte(root, vaddrs[i]);
+        }
+    }
+
     @Override
     public long getPte(long root, long vaddr) {
         if (!isCanonical(vaddr)) {

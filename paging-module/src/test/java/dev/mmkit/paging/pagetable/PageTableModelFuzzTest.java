@@ -233,10 +233,24 @@ class PageTableModelFuzzTest {
                 w.reset();
                 long got = pt.walk(sp.root, vaddr, write, w);
                 checkWalk(sp, vaddr, write, got, w, ctx);
-            } else if (kind < 80) {
+            } else if (kind < 75) {
                 long got = pt.getPte(sp.root, va);
                 Map.Entry<Long, M> c = covering(sp, va);
                 assertThat(got).as(ctx + " getPte " + Long.toHexString(va)).isEqualTo(c == null ? 0 : c.getValue().pte);
+            } else if (kind < 80) {
+                // getPtes: a batch of addresses, the walk cache holding some of their tables
+                int n = 1 + rnd.nextInt(20);
+                long[] vaddrs = new long[n];
+                long[] got = new long[n];
+                for (int i = 0; i < n; i++) {
+                    vaddrs[i] = randomVaddr();
+                }
+                pt.getPtes(sp.root, vaddrs, got, n);
+                for (int i = 0; i < n; i++) {
+                    Map.Entry<Long, M> c = covering(sp, vaddrs[i]);
+                    assertThat(got[i]).as(ctx + " getPtes[" + i + "] " + Long.toHexString(vaddrs[i]))
+                        .isEqualTo(c == null ? 0 : c.getValue().pte);
+                }
             } else if (kind < 88) {
                 long start = va;
                 long end = start + rnd.nextLong(1L << (rnd.nextInt(4) == 0 ? 40 : 24));

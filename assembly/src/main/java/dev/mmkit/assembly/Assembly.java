@@ -519,7 +519,7 @@ public final class Assembly implements AutoCloseable {
      * What a machine of this configuration keeps on the host's heap in proportion to its
      * settings, each named by its key, and what to change: the metadata of every frame of
      * {@code memory.size} (and with {@code backing = bytes} the 4 KiB of every frame in use),
-     * 5 bytes per slot of {@code paging.swap.size} (its swap_map byte and cached pfn), and two words per entry of
+     * a word per slot of {@code paging.swap.size}, and two words per entry of
      * {@code tlb.entries} (a set-associative, fully associative or direct-mapped TLB) per CPU.
      */
     static String outOfHeapAdvice(Config config) {
@@ -532,7 +532,7 @@ public final class Assembly implements AutoCloseable {
                 : " (backing = " + backing + ")"));
         }
         if (config.hasPath(SWAP_SIZE) && bytes(config, SWAP_SIZE) != 0) {
-            kept.add("5 bytes per slot of " + setting(config, SWAP_SIZE, Page.SIZE, "slots"));
+            kept.add("8 bytes per slot of " + setting(config, SWAP_SIZE, Page.SIZE, "slots"));
         }
         if (config.hasPath(TLB_ENTRIES) && config.hasPath(TLB_IMPL) && !"hierarchy".equals(config.getValue(TLB_IMPL).unwrapped())) {
             kept.add("16 bytes per entry of " + TLB_ENTRIES + " = " + config.getValue(TLB_ENTRIES).unwrapped() + " on each CPU");

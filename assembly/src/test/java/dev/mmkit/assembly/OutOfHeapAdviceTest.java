@@ -33,7 +33,7 @@ class OutOfHeapAdviceTest {
         String advice = Assembly.outOfHeapAdvice(ConfigFactory.parseString(
             "mmkit.machine { memory { size = 64MiB, backing = none }, paging.swap.size = 7TiB,"
                 + " tlb { impl = set-associative, entries = 1073741824 } }"));
-        assertThat(advice).contains("(16384 frames) (backing = none), 5 bytes per slot of mmkit.machine.paging.swap.size = 7TiB"
+        assertThat(advice).contains("(16384 frames) (backing = none), 8 bytes per slot of mmkit.machine.paging.swap.size = 7TiB"
             + " (1879048192 slots), 16 bytes per entry of mmkit.machine.tlb.entries = 1073741824 on each CPU;");
         assertThat(Assembly.outOfHeapAdvice(ConfigFactory.parseString(
             "mmkit.machine { paging.swap.size = 0, tlb { impl = hierarchy, entries = 64 } }")))

@@ -40,14 +40,14 @@ import dev.mmkit.api.tlb.Tlb;
  * into the heap costs a garbage-collector write barrier on every reference.
  *
  * <p>A replay of a large trace waits on the host's memory: a major fault reads the
- * page's leaf entry and then, with the swap entry found there, its swap slot's byte
- * ({@code swap_map}), two dependent loads that each miss the host's caches when the trace
- * spans more pages than they hold. {@link #prefetch} takes the replay's next references
- * and reads their entries at once ({@link PageTable#getPtes}: the radix tables find every
+ * page's leaf entry and then, with the swap entry found there, its swap slot's word, two
+ * dependent loads that each miss the host's caches when the trace spans more pages than
+ * they hold. {@link #prefetch} takes the replay's next references and reads their entries
+ * at once ({@link PageTable#getPtes}: the radix tables find every
  * entry's address first and only then load them, so that few instructions separate the
  * loads and the host's CPU has many in flight), then the slots those entries name in a
  * second loop, so a batch waits for memory about twice instead of twice per fault. The
- * values are only read ({@link PageTable#getPtes} and {@link SwapMap#peek} change nothing
+ * values are only read ({@link PageTable#getPtes} and {@link SwapMap#word} change nothing
  * simulated) and summed into a field, so that the compiler keeps the loads.
  */
 final class Mmu {
@@ -120,7 +120,7 @@ final class Mmu {
         if (sm != null) {
             for (int i = 0; i < count; i++) {
                 if (Pte.isSwap(ptes[i])) {
-                    sum += sm.peek(Pte.swapOffset(ptes[i]));
+                    sum += sm.word(Pte.swapOffset(ptes[i]));
                 }
             }
         }

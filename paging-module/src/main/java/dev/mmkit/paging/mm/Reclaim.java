@@ -193,7 +193,7 @@ final class Reclaim {
         // address is exchanged for the swap entry in one page-table access (no walk to read
         // it first); should it not map the page after all, it is put back and the walk decides.
         // As try_to_unmap_one does, the slot's reference is taken (swap_duplicate) before the
-        // entry is written, and dropped again if the exchange fails: the slot's byte and the
+        // entry is written, and dropped again if the exchange fails: the slot's word and the
         // page-table entry are then fetched together instead of one after the other.
         int exchanged = 0;
         Vma sole = mapcount == 1 ? k.rmap.soleAnonVma(pfn) : null;

@@ -1,8 +1,5 @@
 package dev.mmkit.paging.mm;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The slots of the swap area ({@code swap_info_struct}): which are in use, how many swap
  * PTEs refer to each ({@code swap_map}), and which resident page caches each (the swap
@@ -18,36 +15,21 @@ import java.util.Map;
  * <p>A slot is freed when no swap PTE refers to it and no page caches it.
  *
  * <h2>Layout</h2>
- * As Linux's {@code swap_map}, one byte per slot says everything the fault and eviction
- * paths ask first about it: bits 0-5 the count of swap PTEs up to {@link #SWAP_MAP_MAX},
- * {@link #SWAP_HAS_CACHE} whether a page caches it, and (mmkit's own) {@code USED}, set
- * from allocation to release, because a slot may be in use with neither references nor a
- * cached page for a moment. A count above {@code SWAP_MAP_MAX} sets the count bits to
- * {@code COUNT_CONTINUED} and goes to a side table (Linux chains continuation pages
- * instead, {@code add_swap_count_continuation}); only a page shared by more than 62
- * processes gets there. The caching page's pfn is read from {@code cachePfn} only when
- * the byte says there is one. A major fault of a replay over a million pages thus reads
- * one byte of a megabyte-sized map where a word of an eight-megabyte one was read before
- * (5 bytes a slot in all instead of 8). The bitmap {@code used} duplicates the in-use bit
- * only so that the scan skips full words.
+ * Everything the fault and eviction paths ask about one slot is one {@code long} of
+ * {@code map} (Linux keeps the count and {@code SWAP_HAS_CACHE} in one {@code swap_map}
+ * byte for the same reason): bits 0-30 the count of swap PTEs, bit 31 in use, bits 32-63
+ * the caching pfn + 1 (0: none). A swap-in thus touches one host cache line per slot; the
+ * bitmap {@code used} duplicates the in-use bit only so that the scan skips full words.
  */
 final class SwapMap {
-    /** The largest count the byte holds itself ({@code SWAP_MAP_MAX}). */
-    private static final int SWAP_MAP_MAX = 0x3e;
-    private static final int COUNT_MASK = 0x3f;
-    /** The count bits' value when the count is in {@link #continued}. */
-    private static final int COUNT_CONTINUED = 0x3f;
-    private static final int SWAP_HAS_CACHE = 0x40;
-    private static final int USED = 0x80;
+    private static final long COUNT_MASK = 0x7FFF_FFFFL;
+    private static final long USED = 1L << 31;
+    private static final int PFN_SHIFT = 32;
 
     private final long nrSlots;
     private final long[] used;
-    /** Per slot: count | SWAP_HAS_CACHE | USED, see the class comment. */
-    private final byte[] map;
-    /** Per slot: the pfn of the page caching it, meaningful only while its byte has SWAP_HAS_CACHE. */
-    private final int[] cachePfn;
-    /** The counts above SWAP_MAP_MAX, by slot. */
-    private final Map<Integer, Integer> continued = new HashMap<>();
+    /** Per slot: count | USED | (cached pfn + 1) << 32, see the class comment. */
+    private final long[] map;
     private long cursor = 1;
     private long nrUsed;
 
@@ -57,11 +39,10 @@ final class SwapMap {
         }
         this.nrSlots = nrSlots;
         this.used = new long[(int) ((nrSlots + 63) >>> 6)];
-        this.map = new byte[(int) nrSlots];
-        this.cachePfn = new int[(int) nrSlots];
+        this.map = new long[(int) nrSlots];
         if (nrSlots > 0) {
             used[0] |= 1L;
-            map[0] = (byte) USED;
+            map[0] = USED;
         }
     }
 
@@ -91,7 +72,7 @@ final class SwapMap {
             throw new IllegalStateException("swap map: " + nrUsed + " of " + totalPages() + " slots used but none free found");
         }
         used[(int) (slot >>> 6)] |= 1L << slot;
-        map[(int) slot] = (byte) USED;
+        map[(int) slot] = USED;
         nrUsed++;
         cursor = slot + 1 >= nrSlots ? 1 : slot + 1;
         return slot;
@@ -118,58 +99,41 @@ final class SwapMap {
     }
 
     int count(long slot) {
-        int c = map[(int) slot] & COUNT_MASK;
-        return c == COUNT_CONTINUED ? continued.get((int) slot) : c;
+        return (int) (map[(int) slot] & COUNT_MASK);
     }
 
     /** Adds {@code delta} to the slot's count of swap PTEs; returns the new count. */
     int addCount(long slot, int delta) {
-        int e = entry(slot);
-        long c = (long) count(slot) + delta;
+        long e = entry(slot);
+        long c = (e & COUNT_MASK) + delta;
         if (c < 0) {
             throw new IllegalStateException("swap slot " + slot + ": count below zero");
         }
-        if (c > Integer.MAX_VALUE) {
-            throw new IllegalStateException("swap slot " + slot + ": count above " + Integer.MAX_VALUE);
+        if (c > COUNT_MASK) {
+            throw new IllegalStateException("swap slot " + slot + ": count above " + COUNT_MASK);
         }
-        int bits;
-        if (c > SWAP_MAP_MAX) {
-            continued.put((int) slot, (int) c);
-            bits = COUNT_CONTINUED;
-        } else {
-            if ((e & COUNT_MASK) == COUNT_CONTINUED) {
-                continued.remove((int) slot);
-            }
-            bits = (int) c;
-        }
-        map[(int) slot] = (byte) ((e & ~COUNT_MASK) | bits);
+        map[(int) slot] = (e & ~COUNT_MASK) | c;
         return (int) c;
     }
 
-    /** The slot's byte as it is, or 0 for a slot outside the area: a read that changes nothing. */
-    int peek(long slot) {
-        return slot >= 0 && slot < nrSlots ? map[(int) slot] & 0xff : 0;
+    /** The slot's word as it is, or 0 for a slot outside the area: a read that changes nothing. */
+    long word(long slot) {
+        return slot >= 0 && slot < nrSlots ? map[(int) slot] : 0;
     }
 
     /** The pfn caching this slot, or −1. */
     long cachePfn(long slot) {
-        return (map[(int) slot] & SWAP_HAS_CACHE) != 0 ? cachePfn[(int) slot] : -1L;
+        return (map[(int) slot] >>> PFN_SHIFT) - 1L;
     }
 
-    /** Records {@code pfn} as the page caching the slot, or none for −1. */
     void setCachePfn(long slot, long pfn) {
-        int e = entry(slot);
-        if (pfn < 0) {
-            map[(int) slot] = (byte) (e & ~SWAP_HAS_CACHE);
-        } else {
-            cachePfn[(int) slot] = (int) pfn;
-            map[(int) slot] = (byte) (e | SWAP_HAS_CACHE);
-        }
+        long e = entry(slot);
+        map[(int) slot] = (e & (USED | COUNT_MASK)) | ((pfn + 1) << PFN_SHIFT);
     }
 
     /** Frees the slot if nothing refers to it any more; returns whether it was freed. */
     boolean freeIfUnused(long slot) {
-        int e = entry(slot);
+        long e = entry(slot);
         if (e != USED) {
             return false;
         }
@@ -179,12 +143,12 @@ final class SwapMap {
         return true;
     }
 
-    /** The slot's byte (unsigned), checked to be in use. */
-    private int entry(long slot) {
+    /** The slot's word, checked to be in use. */
+    private long entry(long slot) {
         if (slot <= 0 || slot >= nrSlots) {
             throw new IllegalStateException("swap slot " + slot + ": not in use");
         }
-        int e = map[(int) slot] & 0xff;
+        long e = map[(int) slot];
         if ((e & USED) == 0) {
             throw new IllegalStateException("swap slot " + slot + ": not in use");
         }
@@ -198,7 +162,7 @@ final class SwapMap {
             boolean inBitmap = (used[(int) (s >>> 6)] & (1L << s)) != 0;
             if (inBitmap != ((map[(int) s] & USED) != 0)) {
                 throw new IllegalStateException("swap slot " + s + ": bitmap says " + (inBitmap ? "used" : "free")
-                    + " but the slot's byte says otherwise");
+                    + " but the slot's word says otherwise");
             }
             if (inBitmap) {
                 n++;
@@ -210,18 +174,12 @@ final class SwapMap {
         if (n != nrUsed) {
             throw new IllegalStateException("swap map: " + nrUsed + " slots counted used, bitmap has " + n);
         }
-        for (Map.Entry<Integer, Integer> c : continued.entrySet()) {
-            if ((map[c.getKey()] & COUNT_MASK) != COUNT_CONTINUED || c.getValue() <= SWAP_MAP_MAX) {
-                throw new IllegalStateException("swap slot " + c.getKey() + ": continued count " + c.getValue()
-                    + " but its byte says " + (map[c.getKey()] & COUNT_MASK));
-            }
-        }
     }
 
     int[] countsCopy() {
         int[] counts = new int[map.length];
         for (int s = 0; s < map.length; s++) {
-            counts[s] = count(s);
+            counts[s] = (int) (map[s] & COUNT_MASK);
         }
         return counts;
     }

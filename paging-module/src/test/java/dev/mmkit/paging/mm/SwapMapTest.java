@@ -42,10 +42,10 @@ class SwapMapTest {
         map.verify();
     }
 
-    // Linux's swap_map byte holds counts up to SWAP_MAP_MAX = 0x3e (62); a page mapped by more
-    // processes than that continues its count elsewhere, and the count comes back exactly.
+    // Counts well past what one byte holds (Linux's swap_map keeps up to SWAP_MAP_MAX = 62 in
+    // its byte and continues the rest elsewhere) come back exactly, with the cached pfn untouched.
     @Test
-    void aCountAboveSixtyTwoContinuesAndComesBack() {
+    void aCountPastOneBytesRangeComesBackExactly() {
         SwapMap map = new SwapMap(8);
         long s = map.allocSlot();
         assertThat(map.addCount(s, 62)).isEqualTo(62);

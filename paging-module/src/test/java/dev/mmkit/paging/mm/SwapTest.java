@@ -161,8 +161,8 @@ class SwapTest {
 
     /**
      * A swapped-out page inherited by 70 children: its slot is referenced by 71 swap PTEs,
-     * more than the 62 (SWAP_MAP_MAX) that Linux's swap_map byte holds, so the count
-     * continues outside it. Every child reads the value back (its read maps the page from
+     * more than the 62 (SWAP_MAP_MAX) that Linux's swap_map byte holds before it continues
+     * the count elsewhere. Every child reads the value back (its read maps the page from
      * the swap cache and takes its reference off the slot), and once the children and the
      * parent have exited the slot is free; the machine's own check (every slot's count
      * equals the swap PTEs that name it) passes all along.

@@ -43,12 +43,12 @@ import dev.mmkit.api.tlb.Tlb;
  * page's leaf entry and then, with the swap entry found there, its swap slot's word, two
  * dependent loads that each miss the host's caches when the trace spans more pages than
  * they hold. {@link #prefetch} takes the replay's next references and reads their entries
- * at once ({@link PageTable#getPtes}: the radix tables find every
- * entry's address first and only then load them, so that few instructions separate the
- * loads and the host's CPU has many in flight), then the slots those entries name in a
- * second loop, so a batch waits for memory about twice instead of twice per fault. The
- * values are only read ({@link PageTable#getPtes} and {@link SwapMap#word} change nothing
- * simulated) and summed into a field, so that the compiler keeps the loads.
+ * at once ({@link PageTable#getPtes}: the radix tables find every entry's address first
+ * and only then load them, so that few instructions separate the loads and the host's CPU
+ * has many in flight), then the slots those entries name in a second loop, so a batch
+ * waits for memory about twice instead of twice per fault. The values are only read
+ * ({@link PageTable#getPtes} and {@link SwapMap#word} change nothing simulated) and summed
+ * into a field, so that the compiler keeps the loads.
  */
 final class Mmu {
     private final LinuxMemoryManager k;

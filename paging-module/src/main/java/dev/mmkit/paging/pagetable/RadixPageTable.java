@@ -341,15 +341,18 @@ final class RadixPageTable implements PageTable {
 
     /**
      * The leaf entries of {@code count} addresses into {@code out}, in two loops: the first
-     * finds each entry's physical address from the walk cache (a table walk for an address
-     * it does not hold), the second only loads them, so that the host overlaps their misses.
+     * finds each entry's physical address from the walk cache (−1 where it holds no leaf
+     * table), the second loads them, and walks with {@link #getPte} for the −1s. The loads of
+     * the second loop are a few instructions apart, so the host's CPU overlaps their misses;
+     * inside one {@link #getPte} each, they would wait one after the other.
      */
     @Override
     public void getPtes(long root, long[] vaddrs, long[] out, int count) {
         for (int i = 0; i < count; i++) {
             long vaddr = vaddrs[i];
             long leafTable = isCanonical(vaddr) ? cachedLeafTable(root, vaddr) : -1;
-            out[i] = leafTable >= 0 ? (leafTable << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift) : -1;
+            out[i] = leafTable < 0 ? -1
+                : (leafTable << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift);
         }
         for (int i = 0; i < count; i++) {
             long addr = out[i];

@@ -74,6 +74,12 @@ final class ClockPolicy implements ReplacementPolicy {
         return lists.head(RING);
     }
 
+    /** {@inheritDoc} Here the pages the hand reaches next, from the one under it. */
+    @Override
+    public int candidates(long[] out, int max) {
+        return lists.peek(RING, out, max);
+    }
+
     @Override
     public long size() {
         return lists.size(RING);

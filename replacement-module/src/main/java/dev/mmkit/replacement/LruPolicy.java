@@ -64,6 +64,12 @@ final class LruPolicy implements ReplacementPolicy {
         return lists.pollHead(LRU);
     }
 
+    /** {@inheritDoc} Here the least recently used first. */
+    @Override
+    public int candidates(long[] out, int max) {
+        return lists.peek(LRU, out, max);
+    }
+
     @Override
     public long size() {
         return lists.size(LRU);

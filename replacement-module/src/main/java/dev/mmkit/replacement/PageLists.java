@@ -90,6 +90,20 @@ final class PageLists {
         return head[l] < 0 ? -1 : links[2 * head[l] + 1];
     }
 
+    /**
+     * The first pages of list {@code l} from its head on (the oldest, or the pages under a
+     * clock hand), at most {@code max} of them into {@code out}; returns how many. Changes nothing.
+     */
+    int peek(int l, long[] out, int max) {
+        int n = (int) Math.min(Math.min(max, size[l]), out.length);
+        int p = head[l];
+        for (int i = 0; i < n; i++) {
+            out[i] = p;
+            p = links[2 * p];
+        }
+        return n;
+    }
+
     /** The page after {@code pfn} on its ring. */
     long next(long pfn) {
         return links[2 * (int) pfn];

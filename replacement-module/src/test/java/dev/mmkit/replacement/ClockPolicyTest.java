@@ -44,4 +44,29 @@ class ClockPolicyTest {
         clock.verify();
         assertThat(clock.size()).isEqualTo(1);
     }
+
+    @Test
+    void itsCandidatesAreThePagesTheHandReachesNextAndAskingChangesNothing() {
+        FakeReferences refs = new FakeReferences();
+        ClockPolicy clock = new ClockPolicy(64, refs);
+        for (long p = 1; p <= 5; p++) {
+            clock.add(p);
+        }
+        refs.touch(1, 2);
+        long[] out = new long[8];
+        // ring 1* 2* 3 4 5, hand on 1
+        assertThat(clock.candidates(out, 8)).isEqualTo(5);
+        assertThat(out).startsWith(1, 2, 3, 4, 5);
+        assertThat(clock.candidates(out, 2)).isEqualTo(2);
+        assertThat(refs.tested).as("no bit was read").isEmpty();
+        // 1 and 2 get their second chance, 3 goes; the hand stands on 4, with 1 and 2 behind 5
+        assertThat(clock.evict()).isEqualTo(3);
+        assertThat(clock.candidates(out, 8)).isEqualTo(4);
+        assertThat(out).startsWith(4, 5, 1, 2);
+        clock.verify();
+        while (clock.evict() >= 0) {
+            // empty the ring
+        }
+        assertThat(clock.candidates(out, 8)).isZero();
+    }
 }

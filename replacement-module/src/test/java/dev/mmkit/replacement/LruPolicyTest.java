@@ -27,4 +27,23 @@ class LruPolicyTest {
         lru.referenced(9, -1); // not tracked: ignored
         lru.verify();
     }
+
+    @Test
+    void itsCandidatesStartWithTheLeastRecentlyUsed() {
+        LruPolicy lru = new LruPolicy(64);
+        for (long p = 1; p <= 4; p++) {
+            lru.add(p);
+            lru.referenced(p, -1);
+        }
+        lru.referenced(1, -1);
+        long[] out = new long[3];
+        // order 2, 3, 4, 1; at most as many as the array holds
+        assertThat(lru.candidates(out, 8)).isEqualTo(3);
+        assertThat(out).containsExactly(2, 3, 4);
+        assertThat(lru.evict()).isEqualTo(2);
+        lru.remove(4);
+        assertThat(lru.candidates(out, 8)).isEqualTo(2);
+        assertThat(out).startsWith(3, 1);
+        lru.verify();
+    }
 }

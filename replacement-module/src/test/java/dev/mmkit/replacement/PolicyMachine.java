@@ -115,6 +115,11 @@ final class PolicyMachine {
         return adds;
     }
 
+    /** How often the machine asked the replay process's policy for its next victims ({@code candidates}). */
+    long candidateCalls() {
+        return policies.get(policies.size() - 1).candidateCalls;
+    }
+
     /** The virtual page numbers of the pages the policy gave up, in order. */
     List<Long> victims() {
         return policies.get(policies.size() - 1).victims;
@@ -136,6 +141,7 @@ final class PolicyMachine {
     private static final class Counting implements ReplacementPolicy {
         final ReplacementPolicy inner;
         long adds;
+        long candidateCalls;
         final List<Long> victims = new ArrayList<>();
         private final dev.mmkit.api.machine.MemMap memMap;
 
@@ -167,6 +173,12 @@ final class PolicyMachine {
                 victims.add(memMap.index(pfn)); // anonymous memory: the virtual page number
             }
             return pfn;
+        }
+
+        @Override
+        public int candidates(long[] out, int max) {
+            candidateCalls++;
+            return inner.candidates(out, max);
         }
 
         @Override

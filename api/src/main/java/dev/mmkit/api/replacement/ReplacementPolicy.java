@@ -44,6 +44,20 @@ public interface ReplacementPolicy {
     long evict();
 
     /**
+     * The pages {@link #evict} would look at next, in the order it would (the oldest of a
+     * FIFO, the least recently used, the pages under a clock hand), at most {@code max} of
+     * them into {@code out}; returns how many. Changes nothing. A hint for the host only: the
+     * machine reads ahead what evicting them will read (their frames' metadata, page-table
+     * entries and swap slots), so that those loads overlap instead of waiting one after the
+     * other. Any answer is correct; the default gives none.
+     *
+     * @since 1.2
+     */
+    default int candidates(long[] out, int max) {
+        return 0;
+    }
+
+    /**
      * A reference to a resident page; only for policies with characteristics.
      *
      * @param nextAccess the virtual time of the page's next reference, {@code Long.MAX_VALUE}

@@ -2,7 +2,7 @@
  * The page replacement policy extension point: which resident page to evict.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.mmkit.api.replacement;
 
 import org.osgi.annotation.bundle.Export;

@@ -28,6 +28,7 @@ import dev.mmkit.api.replacement.ReplacementPolicy;
  *   <li>[add(pfn)]: link at the tail.</li>
  *   <li>[evict()]: unlink the head and return it.</li>
  *   <li>[remove(pfn)]: unlink wherever it is.</li>
+ *   <li>[candidates]: the queue from its head, the next victims in order.</li>
  * </ul>
  */
 final class FifoPolicy implements ReplacementPolicy {
@@ -125,6 +126,18 @@ final class FifoPolicy implements ReplacementPolicy {
         int p = head - 1;
         unlink(p);
         return p;
+    }
+
+    /** {@inheritDoc} Here the queue from its head: the oldest first. */
+    @Override
+    public int candidates(long[] out, int max) {
+        int n = (int) Math.min(Math.min(max, size), out.length);
+        int p = head;
+        for (int i = 0; i < n; i++) {
+            out[i] = p - 1;
+            p = links[2 * (p - 1)];
+        }
+        return n;
     }
 
     @Override

@@ -6,8 +6,11 @@ import dev.mmkit.api.hw.PhysicalMemory;
 import dev.mmkit.api.hw.Pte;
 import dev.mmkit.api.machine.CostModel;
 import dev.mmkit.api.machine.Machine;
+import dev.mmkit.api.machine.MemMap;
+import dev.mmkit.api.machine.PageFlags;
 import dev.mmkit.api.pagetable.PageTable;
 import dev.mmkit.api.pagetable.Walk;
+import dev.mmkit.api.replacement.ReplacementPolicy;
 import dev.mmkit.api.tlb.SoftwareTlb;
 import dev.mmkit.api.tlb.Tlb;
 
@@ -46,9 +49,12 @@ import dev.mmkit.api.tlb.Tlb;
  * at once ({@link PageTable#getPtes}: the radix tables find every entry's address first
  * and only then load them, so that few instructions separate the loads and the host's CPU
  * has many in flight), then the slots those entries name in a second loop, so a batch
- * waits for memory about twice instead of twice per fault. The values are only read
- * ({@link PageTable#getPtes} and {@link SwapMap#word} change nothing simulated) and summed
- * into a field, so that the compiler keeps the loads.
+ * waits for memory about twice instead of twice per fault. A fault also evicts, and in a
+ * set of thousands of pages the victim's lines are as cold as the faulting page's, so the
+ * same hint reads the set's next victims ahead ({@link #prefetchVictims}). The values are
+ * only read ({@link PageTable#getPtes}, {@link SwapMap#word} and the policy's
+ * {@code candidates} change nothing simulated) and summed into a field, so that the
+ * compiler keeps the loads.
  */
 final class Mmu {
     private final LinuxMemoryManager k;
@@ -60,6 +66,7 @@ final class Mmu {
     private final long memoryCost;
     private final Lru lru;
     private final Faults faults;
+    private final MemMap memMap;
     /** The one walk every translation reuses (the MMU allocates nothing per reference). */
     private final Walk walk = new Walk();
 
@@ -75,6 +82,20 @@ final class Mmu {
 
     /** {@link #prefetch}'s entries, between its two loops. */
     private long[] prefetched = new long[0];
+    /** {@link #prefetchVictims}' pages, their addresses, slots and entries, between its loops. */
+    private static final int VICTIMS = 16;
+    /**
+     * The smallest set whose victims {@link #prefetchVictims} reads ahead. The lines an
+     * eviction reads are about seven a page; a set of a few thousand pages keeps all of them
+     * in the host's L2 (1-2 MiB), and reading them again would only cost instructions.
+     */
+    private static final long VICTIMS_FROM = 4096;
+    private final long[] victims = new long[VICTIMS];
+    private final long[] victimVa = new long[VICTIMS];
+    private final long[] victimSlot = new long[VICTIMS];
+    private final long[] victimPtes = new long[VICTIMS];
+    /** Pages {@link #prefetchVictims} read ahead (host-side, for tests). */
+    long prefetchedVictims;
     /** What {@link #prefetch} read, summed: a use of its loads, which nothing else reads. */
     long prefetchedSum;
 
@@ -88,6 +109,7 @@ final class Mmu {
         this.memoryCost = cost.memory();
         this.lru = k.lru;
         this.faults = k.faults;
+        this.memMap = k.memMap;
     }
 
     boolean access(int pid, long vaddr, int access, long nextAccess) {
@@ -124,7 +146,67 @@ final class Mmu {
                 }
             }
         }
-        prefetchedSum += sum;
+        prefetchedSum += sum + prefetchVictims(t);
+    }
+
+    /**
+     * The other half of {@link #prefetch}: the pages the task's replacement set would evict
+     * next ({@link ReplacementPolicy#candidates}), read as their eviction will read them:
+     * the frame's {@code struct page} words and its set, then (an anonymous page of the
+     * task's own, mapped once) its leaf entry, then (in the swap cache) its slot's word. A
+     * large set's next victims were last touched long ago, so each of these loads misses the
+     * host's caches; read here, they wait together, once per loop.
+     */
+    private long prefetchVictims(Task t) {
+        Lruvec lv = t.mm.lruvec != null ? t.mm.lruvec : lru.global;
+        if (lv == null || lv.policy.size() < VICTIMS_FROM) {
+            return 0;
+        }
+        long[] pfns = victims;
+        int n = lv.policy.candidates(pfns, pfns.length);
+        prefetchedVictims += n;
+        long sum = 0;
+        long[] vas = victimVa;
+        long[] slots = victimSlot;
+        int[] lruOf = lru.lruOf;
+        for (int i = 0; i < n; i++) {
+            long pfn = pfns[i];
+            if (pfn < 0 || pfn >= lruOf.length) {
+                return sum;
+            }
+            int flags = memMap.flags(pfn);
+            sum += memMap.mapping(pfn) + memMap.mapcount(pfn) + lruOf[(int) pfn];
+            vas[i] = memMap.index(pfn) << Page.SHIFT;
+            slots[i] = (flags & PageFlags.PG_SWAPCACHE) != 0 ? memMap.privateData(pfn) : -1;
+            if ((flags & PageFlags.PG_ANON) == 0) {
+                vas[i] = -1;
+            }
+        }
+        long root = t.mm.root;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            long va = vas[i];
+            if (va >= 0) {
+                Vma sole = k.rmap.soleAnonVma(pfns[i]);
+                if (sole != null && sole.mm.root == root) {
+                    vas[m++] = va;
+                }
+            }
+        }
+        long[] ptes = victimPtes;
+        k.pt.getPtes(root, vas, ptes, m);
+        SwapMap sm = k.swap;
+        for (int i = 0; i < m; i++) {
+            sum += ptes[i];
+        }
+        if (sm != null) {
+            for (int i = 0; i < n; i++) {
+                if (slots[i] >= 0) {
+                    sum += sm.word(slots[i]);
+                }
+            }
+        }
+        return sum;
     }
 
     long load(int pid, long vaddr, int size) {

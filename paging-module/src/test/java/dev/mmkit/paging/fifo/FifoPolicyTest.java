@@ -48,4 +48,24 @@ class FifoPolicyTest {
         assertThatThrownBy(() -> fifo.add(16)).isInstanceOf(IndexOutOfBoundsException.class);
         fifo.verify();
     }
+
+    @Test
+    void itsCandidatesAreTheNextVictimsInOrder() {
+        FifoPolicy fifo = new FifoPolicy(16);
+        long[] out = new long[4];
+        assertThat(fifo.candidates(out, 4)).isZero();
+        for (long p : new long[] {7, 0, 3, 12, 9}) {
+            fifo.add(p);
+        }
+        fifo.remove(3);
+        assertThat(fifo.candidates(out, 4)).isEqualTo(4);
+        assertThat(out).containsExactly(7, 0, 12, 9);
+        assertThat(fifo.candidates(out, 2)).isEqualTo(2);
+        assertThat(out).startsWith(7, 0);
+        assertThat(fifo.evict()).isEqualTo(7);
+        assertThat(fifo.evict()).isEqualTo(0);
+        assertThat(fifo.candidates(out, 4)).isEqualTo(2);
+        assertThat(out).startsWith(12, 9);
+        fifo.verify();
+    }
 }

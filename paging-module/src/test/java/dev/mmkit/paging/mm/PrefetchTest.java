@@ -17,26 +17,30 @@ class PrefetchTest {
     private static final int REFERENCES = 20_000;
     private static final int HINT = 8;
 
-    private record Outcome(Map<VmItem, Long> vmstat, Map<String, Long> counters, long prefetchedSum) {
+    private record Outcome(Map<VmItem, Long> vmstat, Map<String, Long> counters, long prefetchedSum, long prefetchedVictims) {
     }
 
     private static Outcome replay(boolean hints) {
-        StandaloneMachine machine = Machines.small("4MiB", "4MiB", "mmkit.machine.paging.resident-limit = 64");
+        return replay(hints, "4MiB", 64, PAGES, REFERENCES);
+    }
+
+    private static Outcome replay(boolean hints, String ram, int residentLimit, int pages, int references) {
+        StandaloneMachine machine = Machines.small(ram, ram, "mmkit.machine.paging.resident-limit = " + residentLimit);
         LinuxMemoryManager mm = Machines.mm(machine);
         int pid = mm.spawnAdmitAll("trace");
         SplittableRandom random = new SplittableRandom(7);
-        long[] vaddrs = new long[REFERENCES];
-        int[] kinds = new int[REFERENCES];
-        for (int i = 0; i < REFERENCES; i++) {
+        long[] vaddrs = new long[references];
+        int[] kinds = new int[references];
+        for (int i = 0; i < references; i++) {
             // a skewed string (half the references to a tenth of the pages), a quarter of them writes
-            int page = random.nextInt(4) < 2 ? random.nextInt(PAGES / 10) : random.nextInt(PAGES);
+            int page = random.nextInt(4) < 2 ? random.nextInt(pages / 10) : random.nextInt(pages);
             vaddrs[i] = page * 4096L + random.nextInt(4096);
             kinds[i] = random.nextInt(4) == 0 ? Access.WRITE : Access.READ;
         }
         long[] ahead = new long[HINT + 1];
-        for (int i = 0; i < REFERENCES; i++) {
+        for (int i = 0; i < references; i++) {
             if (hints && i % HINT == 0) {
-                int n = Math.min(HINT, REFERENCES - i);
+                int n = Math.min(HINT, references - i);
                 System.arraycopy(vaddrs, i, ahead, 0, n);
                 ahead[n] = 0x8000_0000_0000_0000L + i; // a non-canonical address among them changes nothing either
                 mm.prefetch(pid, ahead, n + 1);
@@ -48,7 +52,7 @@ class PrefetchTest {
         for (VmItem item : VmItem.values()) {
             vmstat.put(item, machine.vmstat().get(item));
         }
-        return new Outcome(vmstat, mm.counters(), mm.mmu.prefetchedSum);
+        return new Outcome(vmstat, mm.counters(), mm.mmu.prefetchedSum, mm.mmu.prefetchedVictims);
     }
 
     @Test
@@ -61,6 +65,20 @@ class PrefetchTest {
         // the hints did read: swap entries' slot words (each in use, so never zero) were summed
         assertThat(with.prefetchedSum()).isNotZero();
         assertThat(without.prefetchedSum()).isZero();
+    }
+
+    // above a few thousand resident pages the hints also read ahead the policy's next victims (Mmu.prefetchVictims)
+    @Test
+    void readingTheNextVictimsAheadChangesNoCounterEither() {
+        Outcome without = replay(false, "32MiB", 4500, 6000, 40_000);
+        Outcome with = replay(true, "32MiB", 4500, 6000, 40_000);
+        assertThat(without.vmstat().get(VmItem.PSWPOUT)).as("the set fills and evicts").isPositive();
+        assertThat(with.vmstat()).isEqualTo(without.vmstat());
+        assertThat(with.counters()).isEqualTo(without.counters());
+        assertThat(with.prefetchedVictims()).isPositive();
+        assertThat(without.prefetchedVictims()).isZero();
+        // below the threshold the victims stay in the host's caches: only the hints' own entries are read
+        assertThat(replay(true).prefetchedVictims()).isZero();
     }
 
     @Test

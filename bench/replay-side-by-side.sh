@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# replay-side-by-side.sh: whole-process trace replays of the machine beside libCacheSim's
+# `cachesim` on the same file, policy and size, in turn (the comparison of issues #6 and #7).
+#
+# For every policy and size, each round runs cachesim once and then the machine once, both
+# under /usr/bin/time, so that a neighbour's load on this shared host falls on both alike.
+# It prints every wall time and, per configuration, the best of the rounds of each (a busy
+# host only ever adds time) and their ratio; before and after, `memory-latency` (when built
+# at $MEMORY_LATENCY) says how contended the host's memory was.
+#
+# Usage: bench/replay-side-by-side.sh TRACE [ROUNDS]
+#   TRACE     an oracleGeneral file, e.g. from
+#             mmkit trace zipf --pages 1000000 --references 10000000 --alpha 0.9 --seed 1 zipf.oracleGeneral
+#   ROUNDS    rounds per configuration (default 3)
+# Environment:
+#   CACHESIM        libCacheSim's cachesim binary (left out when unset)
+#   MMKIT_HOME      the distribution (default: assembly/target/mmkit of this checkout); run
+#                   it where it was built, its class-data archive names its jars by path
+#   POLICIES        default "fifo lru clock";  SIZES  default "1000 10000 100000"
+#   MEMORY_LATENCY  default /tmp/memory-latency (gcc -O2 -o /tmp/memory-latency bench/memory-latency.c)
+# The machine runs with 1 GiB of RAM, no data kept (backing = none), 5 GiB of swap and the
+# size as its resident limit: the trace's pages are the replay process's pages.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+trace=$(readlink -f "${1:?usage: bench/replay-side-by-side.sh TRACE [ROUNDS]}")
+rounds=${2:-3}
+home=${MMKIT_HOME:-$here/assembly/target/mmkit}
+policies=${POLICIES:-fifo lru clock}
+sizes=${SIZES:-1000 10000 100000}
+latency=${MEMORY_LATENCY:-/tmp/memory-latency}
+[ -x "$home/bin/mmkit" ] || { echo "replay-side-by-side: no $home/bin/mmkit: build with mvn -q install -DskipTests" >&2; exit 2; }
+[ -f "$trace" ] || { echo "replay-side-by-side: $trace: no such file" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+host() {
+  if [ -x "$latency" ]; then
+    echo "# host memory $1: $("$latency" --huge 8 | tail -1 | sed 's/^ *//')"
+  fi
+}
+
+wall() { # command...: its wall seconds, its output in $work/out
+  /usr/bin/time -f "%e" -o "$work/time" "$@" > "$work/out" 2>&1 || {
+    echo "replay-side-by-side: failed: $*" >&2; tail -5 "$work/out" >&2; exit 1; }
+  cat "$work/time"
+}
+
+host before
+printf "%-8s %7s %5s %10s %10s\n" policy size round cachesim mmkit
+for p in $policies; do
+  for n in $sizes; do
+    best_c= best_m=
+    for r in $(seq "$rounds"); do
+      c=-
+      if [ -n "${CACHESIM:-}" ]; then
+        c=$(cd "$work" && wall "$CACHESIM" "$trace" oracleGeneral "$p" "$n" --ignore-obj-size 1)
+        best_c=$(echo "$c ${best_c:-$c}" | awk '{print ($1 < $2) ? $1 : $2}')
+      fi
+      m=$(cd "$work" && wall "$home/bin/mmkit" run --trace "oracle-general:$trace" \
+        --set mmkit.machine.memory.size=1GiB --set mmkit.machine.memory.backing=none \
+        --set mmkit.machine.paging.swap.size=5GiB --set "mmkit.machine.paging.resident-limit=$n" \
+        --set "mmkit.machine.replacement.impl=$p" --format json)
+      best_m=$(echo "$m ${best_m:-$m}" | awk '{print ($1 < $2) ? $1 : $2}')
+      printf "%-8s %7s %5s %10s %10s\n" "$p" "$n" "$r" "$c" "$m"
+    done
+    if [ -n "$best_c" ]; then
+      printf "%-8s %7s %5s %10s %10s   mmkit/cachesim %.2f\n" "$p" "$n" best "$best_c" "$best_m" \
+        "$(echo "$best_m $best_c" | awk '{print $1 / $2}')"
+    else
+      printf "%-8s %7s %5s %10s %10s\n" "$p" "$n" best - "$best_m"
+    fi
+  done
+done
+host after

@@ -28,6 +28,8 @@ import dev.mmkit.api.replacement.ReplacementPolicy;
  *       next page. After one full turn every bit is clear, so at most n + 1 steps;
  *       amortised O(1) per reference, as each step clears a bit a reference set.</li>
  *   <li>[remove(pfn)]: unlink; if it was under the hand, the hand moves to the next page.</li>
+ *   <li>[candidates]: the ring from the hand on, in the order the hand reaches the pages;
+ *       no use bit is read.</li>
  * </ul>
  *
  * <h2>Use bit on arrival</h2>

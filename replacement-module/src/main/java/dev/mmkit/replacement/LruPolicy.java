@@ -25,6 +25,7 @@ import java.util.Set;
  *   <li>[referenced(pfn)]: unlink and append at the tail; O(1), nothing allocated.</li>
  *   <li>[evict()]: take the head.</li>
  *   <li>[remove(pfn)]: unlink wherever it is.</li>
+ *   <li>[candidates]: the list from its head, the next victims in order.</li>
  * </ul>
  * Golden figures: 1,2,3,4,1,2,5,1,2,3,4,5 faults 10 times with 3 frames; Silberschatz's
  * 7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1 faults 12 times with 3 frames.

@@ -29,7 +29,8 @@ import dev.mmkit.api.replacement.ReplacementPolicy;
  * </ol>
  * Each page is evicted within N + 1 visits after its last reference, so a call takes at most
  * (N + 2) · n steps; amortised O(N) = O(1) per reference for a fixed N. [add(pfn)] puts the
- * page behind the hand with count 0; [remove(pfn)] unlinks it.
+ * page behind the hand with count 0; [remove(pfn)] unlinks it; [candidates] are the ring
+ * from the hand on, as for clock.
  *
  * <h2>Use bit on arrival</h2>
  * As for clock: the retried reference after a fault sets A, so a new page's first visit
@@ -89,6 +90,12 @@ final class NthChancePolicy implements ReplacementPolicy {
             lists.rotate(RING);
         }
         return lists.pollHead(RING);
+    }
+
+    /** {@inheritDoc} Here the pages the hand reaches next, from the one under it. */
+    @Override
+    public int candidates(long[] out, int max) {
+        return lists.peek(RING, out, max);
     }
 
     /** The sweep count of a tracked page (for tests). */

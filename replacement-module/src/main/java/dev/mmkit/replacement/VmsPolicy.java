@@ -43,6 +43,8 @@ import dev.mmkit.api.replacement.ReplacementPolicy;
  *   <li>[evict()]: the second-chance list's head (then balance), or the active list's head
  *       when the second-chance list is empty.</li>
  *   <li>[remove(pfn)]: unlink; balance.</li>
+ *   <li>[candidates]: the second-chance list from its head, or the active list's when it
+ *       is empty: the next victims in order, as far as the list goes.</li>
  * </ul>
  * Every step moves at most one page: O(1). With S = 0 nothing is ever invalidated and the
  * policy is FIFO. With S at least the resident set (or 100%) every page but the one
@@ -124,6 +126,12 @@ final class VmsPolicy implements ReplacementPolicy {
         // the second-chance list: refill it, so the next victim has had its second chance too
         balance();
         return victim;
+    }
+
+    /** {@inheritDoc} Here the head of the list {@link #evict} takes from. */
+    @Override
+    public int candidates(long[] out, int max) {
+        return lists.peek(lists.size(SECOND_CHANCE) > 0 ? SECOND_CHANCE : ACTIVE, out, max);
     }
 
     /** The list a page is on ({@link #ACTIVE}, {@link #SECOND_CHANCE}), −1 for none (for tests). */

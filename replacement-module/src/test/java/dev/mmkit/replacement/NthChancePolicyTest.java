@@ -62,4 +62,21 @@ class NthChancePolicyTest {
     void nOutsideItsRangeIsRefused() {
         assertThatThrownBy(() -> new NthChancePolicy(64, new FakeReferences(), 0, false)).hasMessage("n: 0 (expected: 1-100)");
     }
+
+    @Test
+    void itsCandidatesAreThePagesTheHandReachesNext() {
+        FakeReferences refs = new FakeReferences();
+        NthChancePolicy nth = new NthChancePolicy(64, refs, 2, false);
+        for (long p = 1; p <= 3; p++) {
+            nth.add(p);
+        }
+        long[] out = new long[4];
+        assertThat(nth.candidates(out, 4)).isEqualTo(3);
+        assertThat(out).startsWith(1, 2, 3);
+        // N = 2, no bit set: the first turn counts every page once, the second takes 1
+        assertThat(nth.evict()).isEqualTo(1);
+        assertThat(nth.candidates(out, 4)).isEqualTo(2);
+        assertThat(out).startsWith(2, 3);
+        assertThat(refs.tested).as("only evict read bits").hasSize(4);
+    }
 }

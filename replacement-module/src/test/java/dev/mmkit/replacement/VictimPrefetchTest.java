@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 // A prefetch hint over a large replacement set also reads the set's next victims ahead (the policy's candidates):
-// the replay is the same with hints or without, victim for victim and counter for counter, for FIFO, clock and LRU.
+// the replay is the same with hints or without, victim for victim and counter for counter, for every policy that names them.
 class VictimPrefetchTest {
     private static final int FRAMES = 4500;
     private static final int PAGES = 6000;
@@ -28,6 +28,8 @@ class VictimPrefetchTest {
         return switch (name) {
             case "fifo" -> new FifoPolicyProvider();
             case "clock" -> new ClockPolicyProvider();
+            case "nth-chance" -> new NthChancePolicyProvider();
+            case "vms" -> new VmsPolicyProvider();
             default -> new LruPolicyProvider();
         };
     }
@@ -61,7 +63,7 @@ class VictimPrefetchTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fifo", "clock", "lru"})
+    @ValueSource(strings = {"fifo", "clock", "lru", "nth-chance", "vms"})
     void readingTheNextVictimsAheadChangesNothing(String policy) {
         Outcome without = replay(policy, false);
         Outcome with = replay(policy, true);

@@ -110,4 +110,26 @@ class VmsPolicyTest {
         assertThatThrownBy(() -> VmsPolicyProvider.Size.parse("half")).hasMessageStartingWith("half (expected:");
         assertThatThrownBy(() -> new VmsPolicy(64, new FakeReferences(), -1, 150)).hasMessageContaining("150%");
     }
+
+    @Test
+    void itsCandidatesAreTheSecondChanceListThenTheActiveList() {
+        FakeReferences refs = new FakeReferences();
+        VmsPolicy vms = new VmsPolicy(64, refs, 2, 0);
+        for (long p = 1; p <= 5; p++) {
+            vms.add(p);
+        }
+        long[] out = new long[8];
+        // second chance 1, 2 (the next victims); active 3, 4, 5
+        assertThat(vms.candidates(out, 8)).isEqualTo(2);
+        assertThat(out).startsWith(1, 2);
+        VmsPolicy fifo = new VmsPolicy(64, refs, 0, 0);
+        for (long p = 7; p <= 9; p++) {
+            fifo.add(p);
+        }
+        // no second-chance list: the active list in arrival order, as evict takes it
+        assertThat(fifo.candidates(out, 8)).isEqualTo(3);
+        assertThat(out).startsWith(7, 8, 9);
+        assertThat(fifo.evict()).isEqualTo(7);
+        vms.verify();
+    }
 }

@@ -11,8 +11,10 @@ mmkit's code. Every request of an object not in the cache is a miss (first reque
   mmkit's hardware does: the faulting reference's page walk sets A) and takes the victim's
   place just behind the hand; a hit sets the bit; on a miss the hand clears set bits and
   moves on until it finds a clear one, the victim.
+  With --clock-bit-on-arrival 0 an object comes in with its bit clear instead, as
+  libCacheSim's Clock inserts it (init-freq 0): its miss counts are cachesim's.
 
-Usage: bench/peer-opt-clock.py TRACE SIZE [SIZE...]
+Usage: bench/peer-opt-clock.py TRACE SIZE [SIZE...] [--clock-bit-on-arrival 0|1]
 """
 import heapq
 import struct
@@ -22,7 +24,13 @@ RECORD = struct.Struct("<IQIq")
 
 
 def main():
-    data = open(sys.argv[1], "rb").read()
+    args = sys.argv[1:]
+    arrival = True
+    if "--clock-bit-on-arrival" in args:
+        at = args.index("--clock-bit-on-arrival")
+        arrival = args[at + 1] != "0"
+        del args[at:at + 2]
+    data = open(args[0], "rb").read()
     records = [RECORD.unpack_from(data, i) for i in range(0, len(data), RECORD.size)]
     ids = [r[1] for r in records]
     never = float("inf")
@@ -33,8 +41,8 @@ def main():
         last[ids[i]] = i
     for i, r in enumerate(records):
         assert (never if r[3] == -1 else r[3] - 1) == nxt[i], f"record {i}: next access {r[3]}"
-    for n in map(int, sys.argv[2:]):
-        print(n, "opt", opt(ids, nxt, n), "clock", clock(ids, n))
+    for n in map(int, args[1:]):
+        print(n, "opt", opt(ids, nxt, n), "clock", clock(ids, n, arrival))
 
 
 def opt(ids, nxt, n):
@@ -55,7 +63,7 @@ def opt(ids, nxt, n):
     return misses
 
 
-def clock(ids, n):
+def clock(ids, n, arrival=True):
     ring = []
     bit = {}
     hand = 0
@@ -67,14 +75,14 @@ def clock(ids, n):
         misses += 1
         if len(ring) < n:
             ring.append(o)
-            bit[o] = True
+            bit[o] = arrival
             continue
         while bit[ring[hand]]:
             bit[ring[hand]] = False
             hand = (hand + 1) % n
         del bit[ring[hand]]
         ring[hand] = o
-        bit[o] = True
+        bit[o] = arrival
         hand = (hand + 1) % n
     return misses
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mmkit.api.hw.Access;
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.machine.VmItem;
+import dev.mmkit.api.replacement.ReplacementPolicy;
 import dev.mmkit.api.replacement.ReplacementPolicyProvider;
 import dev.mmkit.paging.fifo.FifoPolicyProvider;
 import java.util.ArrayList;
@@ -35,7 +36,11 @@ class VictimPrefetchTest {
     }
 
     private static Outcome replay(String policy, boolean hints) {
-        PolicyMachine m = new PolicyMachine(FRAMES, provider(policy),
+        return replay(provider(policy), hints);
+    }
+
+    private static Outcome replay(ReplacementPolicyProvider provider, boolean hints) {
+        PolicyMachine m = new PolicyMachine(FRAMES, provider,
             "mmkit.machine.memory.size = 32MiB\nmmkit.machine.paging.swap.size = 32MiB");
         SplittableRandom random = new SplittableRandom(11);
         long[] pages = new long[REFERENCES];
@@ -72,5 +77,48 @@ class VictimPrefetchTest {
         assertThat(with.vmstat()).isEqualTo(without.vmstat());
         assertThat(with.candidateCalls()).as("the hints asked for the next victims").isPositive();
         assertThat(without.candidateCalls()).isZero();
+    }
+
+    // a plugin's candidates are only a hint: pfns that name no frame are ignored, and change nothing either
+    @org.junit.jupiter.api.Test
+    void candidatesThatNameNoFrameAreIgnored() {
+        ReplacementPolicyProvider fifo = new FifoPolicyProvider();
+        ReplacementPolicyProvider bogus = (settings, machine, refs) -> new ForwardingFifo(fifo.create(settings, machine, refs));
+        Outcome plain = replay(fifo, false);
+        Outcome with = replay(bogus, true);
+        assertThat(with.victims()).isEqualTo(plain.victims());
+        assertThat(with.vmstat()).isEqualTo(plain.vmstat());
+        assertThat(with.candidateCalls()).isPositive();
+    }
+
+    /** FIFO whose candidates are a real page between pfns that name no frame. */
+    private record ForwardingFifo(ReplacementPolicy inner) implements ReplacementPolicy {
+        @Override
+        public int candidates(long[] out, int max) {
+            int n = inner.candidates(out, 1);
+            out[n] = -7;
+            out[n + 1] = Long.MAX_VALUE / 2;
+            return n + 2;
+        }
+
+        @Override
+        public void add(long pfn) {
+            inner.add(pfn);
+        }
+
+        @Override
+        public void remove(long pfn) {
+            inner.remove(pfn);
+        }
+
+        @Override
+        public long evict() {
+            return inner.evict();
+        }
+
+        @Override
+        public long size() {
+            return inner.size();
+        }
     }
 }

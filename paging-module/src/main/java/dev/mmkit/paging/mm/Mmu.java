@@ -82,7 +82,7 @@ final class Mmu {
 
     /** {@link #prefetch}'s entries, between its two loops. */
     private long[] prefetched = new long[0];
-    /** {@link #prefetchVictims}' pages, their addresses, slots and entries, between its loops. */
+    /** Next victims {@link #prefetchVictims} reads ahead at each hint. */
     private static final int VICTIMS = 16;
     /**
      * The smallest set whose victims {@link #prefetchVictims} reads ahead. The lines an
@@ -90,6 +90,7 @@ final class Mmu {
      * in the host's L2 (1-2 MiB), and reading them again would only cost instructions.
      */
     private static final long VICTIMS_FROM = 4096;
+    /** {@link #prefetchVictims}' pages, their addresses, slots and entries, between its loops. */
     private final long[] victims = new long[VICTIMS];
     private final long[] victimVa = new long[VICTIMS];
     private final long[] victimSlot = new long[VICTIMS];
@@ -172,15 +173,13 @@ final class Mmu {
         for (int i = 0; i < n; i++) {
             long pfn = pfns[i];
             if (pfn < 0 || pfn >= lruOf.length) {
-                return sum;
+                n = i; // not a frame: a plugin's answer is only a hint
+                break;
             }
             int flags = memMap.flags(pfn);
-            sum += memMap.mapping(pfn) + memMap.mapcount(pfn) + lruOf[(int) pfn];
-            vas[i] = memMap.index(pfn) << Page.SHIFT;
+            sum += memMap.mapping(pfn) + lruOf[(int) pfn];
+            vas[i] = (flags & PageFlags.PG_ANON) != 0 ? memMap.index(pfn) << Page.SHIFT : -1;
             slots[i] = (flags & PageFlags.PG_SWAPCACHE) != 0 ? memMap.privateData(pfn) : -1;
-            if ((flags & PageFlags.PG_ANON) == 0) {
-                vas[i] = -1;
-            }
         }
         long root = t.mm.root;
         int m = 0;

@@ -48,12 +48,20 @@ class LauncherTest {
 
     /** The JVM options bin/mmkit passes for this command line. */
     private List<String> jvmOptions(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", SCRIPT.toString()));
+        return jvmOptions(SCRIPT, null, args);
+    }
+
+    /** The JVM options {@code script} passes for this command line, with MMKIT_JAVA_OPTS (null: unset). */
+    private List<String> jvmOptions(Path script, String javaOpts, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/bin/sh", script.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
         builder.environment().remove("MMKIT_JIT");
         builder.environment().remove("MMKIT_JAVA_OPTS");
+        if (javaOpts != null) {
+            builder.environment().put("MMKIT_JAVA_OPTS", javaOpts);
+        }
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
@@ -92,5 +100,37 @@ class LauncherTest {
         assertThat(jvmOptions("run", "--trace", "oracle-general:" + small, "--set",
             "mmkit.workload.trace.path=" + large)).as("--set overrides the --trace path").contains(C2).doesNotContain(C1);
         assertThat(jvmOptions("trace", "zipf", small.toString())).contains(C2).doesNotContain(C1);
+    }
+
+    /** A copy of bin/mmkit in a distribution under a directory whose name has a space. */
+    private Path distributionWithASpace() throws IOException {
+        Path home = dir.resolve("my mmkit");
+        Path script = Files.createDirectories(home.resolve("bin")).resolve("mmkit");
+        Files.copy(SCRIPT, script);
+        Files.createDirectories(home.resolve("lib"));
+        return script;
+    }
+
+    @Test
+    void theClassArchivesGoAsOneOptionTheBundlesOnTopOfTheBase() throws Exception {
+        Path script = distributionWithASpace();
+        Path lib = script.getParent().resolveSibling("lib");
+        assertThat(jvmOptions(script, null, "run")).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+        Path top = Files.createFile(lib.resolve("mmkit.jsa"));
+        assertThat(jvmOptions(script, null, "run")).as("a top archive without its base")
+            .noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+        Path base = Files.createFile(lib.resolve("mmkit-base.jsa"));
+        assertThat(jvmOptions(script, null, "run")).contains("-XX:SharedArchiveFile=" + base + ":" + top);
+        Files.delete(top);
+        assertThat(jvmOptions(script, null, "run")).contains("-XX:SharedArchiveFile=" + base);
+    }
+
+    @Test
+    void javaOptionsAreSplitAtSpacesAndNotExpandedAsFileNames() throws Exception {
+        Files.createFile(dir.resolve("-Dmatched=1"));
+        List<String> options = jvmOptions(SCRIPT, "-Xmx96m  -Dmatched=*", "run");
+        assertThat(options).contains("-Xmx96m", "-Dmatched=*");
+        assertThat(options.subList(options.indexOf("-XX:+UseSerialGC"), options.size())).as("after the script's own")
+            .contains("-Xmx96m");
     }
 }

@@ -186,4 +186,26 @@ class CliIT {
         assertThat(bad.exitValue()).as(badOutput).isEqualTo(2);
         assertThat(badOutput).contains("--set mmkit.machine.slab.impl=nope: mmkit.machine.slab.impl: Unknown slab [nope]");
     }
+
+    /**
+     * The class-data archives that {@code mvn package} dumped map at a start ({@code -Xshare:on}
+     * fails the start when they do not), picocli's Java 5 classes in the static base and the
+     * bundles' classes, which Felix's class loaders define, in the dynamic archive on top.
+     */
+    @Test
+    void theDistributionStartsFromItsClassArchives() throws Exception {
+        Path script = Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");
+        assumeTrue(Files.isExecutable(script), script + " is not built");
+        Path log = dir.resolve("class-load.log");
+        ProcessBuilder b = new ProcessBuilder(script.toString(), "plugins", "--set", "mmkit.run.directory=\"" + dir + "\"")
+            .redirectErrorStream(true);
+        b.environment().put("MMKIT_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + log);
+        Process p = b.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(Files.readString(log))
+            .containsPattern("\\] picocli\\.CommandLine source: shared objects file\n")
+            .containsPattern("\\] dev\\.mmkit\\.buddy\\.\\S+ source: shared objects file \\(top\\)\n");
+    }
 }

@@ -15,7 +15,7 @@
 # Environment:
 #   CACHESIM        libCacheSim's cachesim binary (left out when unset)
 #   MMKIT_HOME      the distribution (default: assembly/target/mmkit of this checkout); run
-#                   it where it was built, its class-data archive names its jars by path
+#                   it where it was built, its class-data archives name its jars by path
 #   POLICIES        default "fifo lru clock";  SIZES  default "1000 10000 100000"
 #   MEMORY_LATENCY  default /tmp/memory-latency (gcc -O2 -o /tmp/memory-latency bench/memory-latency.c)
 # The machine runs with 1 GiB of RAM, no data kept (backing = none), 5 GiB of swap and the

@@ -739,6 +739,9 @@ final class LinuxMemoryManager implements MemoryManager, Vmscan, PageReferences,
             if (!t.alive && !t.teardownPending) {
                 throw new IllegalStateException("pid " + t.pid + ": exited but still has an address space");
             }
+            if (!mm.cacheValid()) {
+                throw new IllegalStateException("pid " + t.pid + ": its VMA cache holds a VMA no longer in its tree");
+            }
             long prevEnd = Long.MIN_VALUE;
             Vma prev = null;
             for (Map.Entry<Long, Vma> e : mm.vmas.entrySet()) {

@@ -22,7 +22,11 @@ final class Mm {
     Task owner;
     /** The replacement set of this address space when a resident limit applies, else null. */
     Lruvec lruvec;
-    /** {@code mmap_cache}: the VMA of the last lookup. */
+    /**
+     * {@code mmap_cache}: the VMA of the last lookup. Every change of {@link #vmas} calls
+     * {@link #forgetCache} ({@code vmacache_invalidate}), so a hit needs no lookup in the
+     * tree; {@link LinuxMemoryManager#verify} checks that no change forgot to.
+     */
     private Vma cache;
 
     Mm(int id) {
@@ -32,7 +36,7 @@ final class Mm {
     /** {@code find_vma} narrowed: the VMA containing {@code vaddr}, or null. */
     Vma find(long vaddr) {
         Vma c = cache;
-        if (c != null && c.start <= vaddr && vaddr < c.end && vmas.get(c.start) == c) {
+        if (c != null && c.start <= vaddr && vaddr < c.end) {
             return c;
         }
         Map.Entry<Long, Vma> e = vmas.floorEntry(vaddr);
@@ -45,5 +49,10 @@ final class Mm {
 
     void forgetCache() {
         cache = null;
+    }
+
+    /** Whether the cached VMA, if any, is still the tree's VMA at its start. */
+    boolean cacheValid() {
+        return cache == null || vmas.get(cache.start) == cache;
     }
 }

@@ -134,7 +134,7 @@ class CliIT {
      */
     @Test
     void runningOutOfHeapExitsWithOneSayingWhatToChange() throws Exception {
-        Path script = Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");
+        Path script = distributionScript();
         assumeTrue(Files.isExecutable(script), script + " is not built");
         String runDir = "mmkit.run.directory=\"" + dir.resolve("run") + "\"";
         String boot = script(script, "run", "--set", "mmkit.machine.memory.size=16GiB", "--set",
@@ -156,6 +156,11 @@ class CliIT {
         assertThat(Files.readString(trace)).as("the file it would have replaced").isEqualTo("kept");
     }
 
+    /** bin/mmkit of the distribution {@code mvn package} laid out. */
+    private static Path distributionScript() {
+        return Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");
+    }
+
     /** The distribution script's output (stdout and stderr) with a 96 MiB heap; its exit status must be 1. */
     private static String script(Path script, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(script.toString()));
@@ -171,7 +176,7 @@ class CliIT {
 
     @Test
     void theDistributionScriptRuns() throws Exception {
-        Path script = Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");
+        Path script = distributionScript();
         assumeTrue(Files.isExecutable(script), script + " is not built");
         Process p = new ProcessBuilder(script.toString(), "plugins", "--set", "mmkit.run.directory=\"" + dir + "\"")
             .redirectErrorStream(true).start();
@@ -194,7 +199,7 @@ class CliIT {
      */
     @Test
     void theDistributionStartsFromItsClassArchives() throws Exception {
-        Path script = Path.of(System.getProperty("mmkit.test.distribution", "../assembly/target/mmkit"), "bin", "mmkit");
+        Path script = distributionScript();
         assumeTrue(Files.isExecutable(script), script + " is not built");
         Path log = dir.resolve("class-load.log");
         ProcessBuilder b = new ProcessBuilder(script.toString(), "plugins", "--set", "mmkit.run.directory=\"" + dir + "\"")

@@ -59,9 +59,18 @@ import java.util.function.LongConsumer;
  */
 public final class Assembly implements AutoCloseable {
     static {
-        // Guice starts faster without collecting a stack trace per binding.
-        if (System.getProperty("guice_include_stack_traces") == null) {
-            System.setProperty("guice_include_stack_traces", "OFF");
+        // Guice starts faster without collecting a stack trace per binding,
+        defaultProperty("guice_include_stack_traces", "OFF");
+        // and calls constructors by reflection instead of spinning a class of glue bytecode
+        // for each (its own ASM, a hidden class each): every object is built once per boot,
+        // and the wiring took 31 instead of 40 ms (medians of 8 default runs, alternated).
+        defaultProperty("guice_bytecode_gen_option", "DISABLED");
+    }
+
+    /** Sets a system property that the command line left unset. */
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
         }
     }
 

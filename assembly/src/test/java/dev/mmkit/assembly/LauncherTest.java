@@ -3,7 +3,7 @@ package dev.mmkit.assembly;
 // Why: bin/mmkit picks the JIT from the command line (C1 for short runs, tiered C2 for long
 // replays), and a wrong pick costs a replay of ten million references a factor of two or a
 // thousand-reference replay a fifth of its time; every run asks for transparent huge pages
-// (the default run a third faster) and full-width references (replays 5-10 % faster, and
+// (the default run a third faster) and full-width references (replays 6-12 % faster, and
 // the class archives are dumped so); the script runs here with a java that only prints its
 // arguments.
 

@@ -1,0 +1,551 @@
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * peer-lean-machine.java: the machine's trace replay with FIFO and N resident pages, every
+ * part it goes through in its leanest form, in one class of plain Java, written apart from
+ * mmkit: how fast the work issues #6 and #7 ask of the whole machine can be done on this
+ * host without plugins, interfaces, Felix or generality.
+ *
+ * The parts, as the machine's default replay configuration has them (x86-64 page table,
+ * set-associative TLB, buddy page allocator, FIFO, 1 GiB of RAM, 5 GiB of swap, one
+ * process whose one VMA covers the trace's pages):
+ *   TLB:        64 entries, 16 sets of 4 ways, tags of page number and ASID, LRU ways; a
+ *               hit costs 101 ns of virtual time (TLB + memory), a miss walks;
+ *   page table: four levels of 512 8-byte entries in simulated frames (long[512] each),
+ *               tables allocated from the page allocator as first touches need them; the
+ *               walk sets A, counts its memory references (100 ns each), and a direct-
+ *               mapped walk cache of 2048 leaf tables, generation-checked, spares it the
+ *               upper levels (the machine's RadixPageTable keeps the same cache);
+ *   struct page: flags, refcount, mapcount, mapping, index and private per frame;
+ *   allocator:  order 0 from a stack of free frames, a double free refused;
+ *   faults:     a VMA check, zero fill on first touch; a swap entry's page from the swap
+ *               cache or read (a major fault, 8 ms of virtual time); the entry re-read
+ *               after the allocation, as do_swap_page re-checks it;
+ *   swap:       per slot one word of count | in use | cached pfn + 1, slots from a cursor
+ *               over a bitmap of used words; the swap cache keeps a clean page's slot;
+ *   reclaim:    the process's resident limit: FIFO's oldest page is evicted through the
+ *               reverse map (its anon_vma's VMA and index give the entry), the entry
+ *               exchanged for the swap entry, the TLB entry shot down, a page without a
+ *               slot written (pswpout), the frame freed;
+ *   counters:   pgfault, pgmajfault, pswpin, pswpout, pgscan, pgsteal, pgalloc, pgfree,
+ *               nr_anon_pages, nr_swapcached, TLB hits and misses, walks, and the clock.
+ * Before every 16th reference it reads the leaf entries of references 32 to 47 ahead and
+ * then the swap words they name, so that those misses overlap (the machine's Kernel.prefetch
+ * hint reads the next 16; here 32 ahead ran 1.07-1.22 s against 1.36-1.55 s with the next
+ * 16, fifo@1000, 3 rounds).
+ *
+ * Its counts equal the machine's on the same trace (fifo@1000 on the Zipf trace: pgfault
+ * 8,023,423, pgmajfault and pswpin 7,125,561, pswpout 897,842, pgfree 8,022,423; TLB hits
+ * 736,997 and misses 17,286,426, the machine 736,999 and 17,286,424).
+ *
+ * Usage:  javac -d /tmp/peer-lean bench/peer-lean-machine.java
+ *         java -XX:+UseSerialGC -XX:+UseTransparentHugePages -XX:-UseCompressedOops \
+ *              -cp /tmp/peer-lean PeerLeanMachine TRACE N
+ * Prints the counters and the replay's own seconds (file read included); for the whole
+ * process run it under /usr/bin/time.
+ */
+final class PeerLeanMachine {
+    static final int RECORD = 24;
+    /** How many references ahead the prefetch reads. */
+    static final int AHEAD = 32;
+    static final long P = 1, RW = 2, US = 4, A = 1L << 5, D = 1L << 6;
+    static final long PFN_MASK = 0x000F_FFFF_FFFF_F000L;
+    static final long TABLE = P | RW | US | A | D;
+    // struct page flags
+    static final int PG_ANON = 1, PG_SWAPCACHE = 2, PG_DIRTY = 4, PG_UPTODATE = 8, PG_SWAPBACKED = 16, PG_TABLE = 32;
+    // counters
+    static final int PGFAULT = 0, PGMAJFAULT = 1, PSWPIN = 2, PSWPOUT = 3, PGSCAN = 4, PGSTEAL = 5, PGALLOC = 6,
+        PGFREE = 7, NR_ANON = 8, NR_SWAPCACHED = 9, TLB_HITS = 10, TLB_MISSES = 11, WALKS = 12, WALK_REFS = 13,
+        TLB_FLUSH = 14, ZERO_FILLS = 15, PGMINFAULT = 16;
+    final long[] vm = new long[17];
+    long clock;
+
+    // physical memory and struct page
+    final int nrFrames;
+    final long[][] frames;
+    final int[] flags, refcount, mapcount, mapping;
+    final long[] index, priv;
+    final byte[] allocated;
+    final int[] freeStack;
+    int nrFree;
+
+    // page table
+    final long root;
+    static final int WC = 2048;
+    final long[] walkCache = new long[WC * 3];
+    long generation = 1;
+
+    // TLB: 16 sets x 4 ways
+    final long[] tlbTag = new long[64];
+    final long[] tlbPte = new long[64];
+    final byte[] tlbAge = new byte[64];
+    final long asid = 1;
+
+    // swap
+    final long[] swapMap;
+    final long[] swapUsed;
+    long cursor = 1;
+
+    // the one VMA and its anon_vma
+    final long vmStart, vmEnd;
+    final int anonVmaId = 1;
+    long rss;
+    final long limit;
+
+    // FIFO
+    final int[] ring;
+    int head, count;
+
+    PeerLeanMachine(int nrFrames, long swapSlots, long limit, long vmStart, long vmEnd) {
+        this.nrFrames = nrFrames;
+        frames = new long[nrFrames][];
+        flags = new int[nrFrames];
+        refcount = new int[nrFrames];
+        mapcount = new int[nrFrames];
+        mapping = new int[nrFrames];
+        index = new long[nrFrames];
+        priv = new long[nrFrames];
+        allocated = new byte[nrFrames];
+        freeStack = new int[nrFrames];
+        for (int i = 0; i < nrFrames; i++) {
+            freeStack[i] = nrFrames - 1 - i;
+        }
+        nrFree = nrFrames;
+        swapMap = new long[(int) swapSlots];
+        swapUsed = new long[(int) ((swapSlots + 63) >>> 6)];
+        swapUsed[0] = 1;
+        swapMap[0] = 1L << 31;
+        this.limit = limit;
+        this.vmStart = vmStart;
+        this.vmEnd = vmEnd;
+        ring = new int[(int) limit];
+        root = (long) allocTable() << 12;
+    }
+
+    // ---------------------------------------------------------------- page allocator
+    int allocPage() {
+        if (nrFree == 0) {
+            throw new IllegalStateException("out of frames");
+        }
+        int pfn = freeStack[--nrFree];
+        allocated[pfn] = 1;
+        refcount[pfn] = 1;
+        vm[PGALLOC]++;
+        return pfn;
+    }
+
+    void freePage(int pfn) {
+        if (allocated[pfn] == 0) {
+            throw new IllegalStateException("pfn " + pfn + " freed twice");
+        }
+        allocated[pfn] = 0;
+        flags[pfn] = 0;
+        refcount[pfn] = 0;
+        mapcount[pfn] = 0;
+        mapping[pfn] = 0;
+        index[pfn] = 0;
+        priv[pfn] = 0;
+        frames[pfn] = null;
+        freeStack[nrFree++] = pfn;
+        vm[PGFREE]++;
+    }
+
+    int allocTable() {
+        int pfn = allocPage();
+        flags[pfn] = PG_TABLE;
+        frames[pfn] = new long[512];
+        return pfn;
+    }
+
+    // ---------------------------------------------------------------- page table
+    int cachedLeaf(long vaddr) {
+        long region = vaddr >>> 21;
+        int at = (int) ((region ^ (region >>> 11) ^ (root >>> 12) * 0x9E37) & (WC - 1)) * 3;
+        if (walkCache[at + 2] == generation && walkCache[at] == region) {
+            return (int) walkCache[at + 1];
+        }
+        return -1;
+    }
+
+    void cacheLeaf(long vaddr, int table) {
+        long region = vaddr >>> 21;
+        int at = (int) ((region ^ (region >>> 11) ^ (root >>> 12) * 0x9E37) & (WC - 1)) * 3;
+        walkCache[at] = region;
+        walkCache[at + 1] = table;
+        walkCache[at + 2] = generation;
+    }
+
+    /** The leaf table of vaddr, -1 if missing; counts the walk's memory references in walkRefs. */
+    int walkRefs;
+
+    int leafTable(long vaddr, boolean populate) {
+        int leaf = cachedLeaf(vaddr);
+        if (leaf >= 0) {
+            walkRefs = 4;
+            return leaf;
+        }
+        int table = (int) (root >>> 12);
+        for (int level = 4; level > 1; level--) {
+            int i = (int) (vaddr >>> (12 + 9 * (level - 1))) & 511;
+            long e = frames[table][i];
+            if ((e & P) == 0) {
+                if (!populate) {
+                    walkRefs = 5 - level;
+                    return -1;
+                }
+                int t = allocTable();
+                frames[table][i] = ((long) t << 12) | TABLE;
+                generation++;
+                e = frames[table][i];
+            }
+            table = (int) ((e & PFN_MASK) >>> 12);
+        }
+        cacheLeaf(vaddr, table);
+        walkRefs = 4;
+        return table;
+    }
+
+    // ---------------------------------------------------------------- TLB
+    long tlbLookup(long vpn) {
+        int set = (int) (vpn & 15) << 2;
+        long tag = vpn | asid << 52;
+        for (int w = 0; w < 4; w++) {
+            if (tlbTag[set + w] == tag) {
+                touch(set, w);
+                return tlbPte[set + w];
+            }
+        }
+        return 0;
+    }
+
+    void touch(int set, int w) {
+        byte age = tlbAge[set + w];
+        for (int i = 0; i < 4; i++) {
+            if (tlbAge[set + i] < age) {
+                tlbAge[set + i]++;
+            }
+        }
+        tlbAge[set + w] = 0;
+    }
+
+    void tlbInsert(long vpn, long pte) {
+        int set = (int) (vpn & 15) << 2;
+        int victim = 0;
+        for (int w = 0; w < 4; w++) {
+            if (tlbTag[set + w] == 0) {
+                victim = w;
+                break;
+            }
+            if (tlbAge[set + w] > tlbAge[set + victim]) {
+                victim = w;
+            }
+        }
+        tlbTag[set + victim] = vpn | asid << 52;
+        tlbPte[set + victim] = pte;
+        tlbAge[set + victim] = 3;
+        touch(set, victim);
+    }
+
+    void tlbInvalidate(long vpn) {
+        int set = (int) (vpn & 15) << 2;
+        long tag = vpn | asid << 52;
+        vm[TLB_FLUSH]++;
+        for (int w = 0; w < 4; w++) {
+            if (tlbTag[set + w] == tag) {
+                tlbTag[set + w] = 0;
+                tlbAge[set + w] = 3;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- swap
+    long allocSlot() {
+        long s = cursor;
+        long n = swapMap.length;
+        for (long tried = 0; tried < n; tried++, s = s + 1 >= n ? 1 : s + 1) {
+            long word = swapUsed[(int) (s >>> 6)];
+            if (word == -1L) {
+                long next = (s | 63) + 1;
+                tried += next - s - 1;
+                s = next - 1;
+                continue;
+            }
+            if ((word & (1L << s)) == 0) {
+                swapUsed[(int) (s >>> 6)] |= 1L << s;
+                swapMap[(int) s] = 1L << 31;
+                cursor = s + 1 >= n ? 1 : s + 1;
+                return s;
+            }
+        }
+        throw new IllegalStateException("swap full");
+    }
+
+    long slotWord(long slot) {
+        long e = swapMap[(int) slot];
+        if ((e & (1L << 31)) == 0) {
+            throw new IllegalStateException("swap slot " + slot + " not in use");
+        }
+        return e;
+    }
+
+    void addCount(long slot, int delta) {
+        long e = slotWord(slot);
+        swapMap[(int) slot] = (e & ~0x7FFF_FFFFL) | ((e & 0x7FFF_FFFFL) + delta);
+    }
+
+    void setCachePfn(long slot, long pfn) {
+        long e = slotWord(slot);
+        swapMap[(int) slot] = (e & 0xFFFF_FFFFL) | ((pfn + 1) << 32);
+    }
+
+    long prefetchedSum;
+    final long[] ahead = new long[16];
+
+    /** Reads the leaf entries of the next references, then the slot words they name: their misses overlap. */
+    void prefetch(long[] vaddrs, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            int leaf = cachedLeaf(vaddrs[i]);
+            ahead[n++] = leaf < 0 ? -1 : ((long) leaf << 9) | ((vaddrs[i] >>> 12) & 511);
+        }
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            long a = ahead[i];
+            ahead[i] = a < 0 ? 0 : frames[(int) (a >>> 9)][(int) (a & 511)];
+        }
+        for (int i = 0; i < n; i++) {
+            long e = ahead[i];
+            if (e != 0 && (e & P) == 0) {
+                sum += swapMap[(int) (e >>> 12)];
+            }
+        }
+        prefetchedSum += sum;
+    }
+
+    // ---------------------------------------------------------------- the reference
+    boolean access(long vaddr) {
+        long vpn = vaddr >>> 12;
+        long e = tlbLookup(vpn);
+        if (e != 0) {
+            vm[TLB_HITS]++;
+            clock += 101;
+            return true;
+        }
+        for (int attempt = 0; attempt < 4; attempt++) {
+            if (attempt > 0) {
+                e = tlbLookup(vpn);
+                if (e != 0) {
+                    vm[TLB_HITS]++;
+                    return true;
+                }
+            }
+            vm[TLB_MISSES]++;
+            vm[WALKS]++;
+            int leaf = leafTable(vaddr, false);
+            vm[WALK_REFS] += walkRefs;
+            clock += 100L * walkRefs;
+            long pte = 0;
+            long[] table = null;
+            int i = (int) (vpn & 511);
+            if (leaf >= 0) {
+                table = frames[leaf];
+                pte = table[i];
+            }
+            if ((pte & P) != 0) {
+                if ((pte & A) == 0) {
+                    pte |= A;
+                    table[i] = pte;
+                }
+                tlbInsert(vpn, pte);
+                return true;
+            }
+            fault(vaddr, pte);
+        }
+        throw new IllegalStateException("fault at " + Long.toHexString(vaddr) + " not resolved");
+    }
+
+    void fault(long vaddr, long pte) {
+        vm[PGFAULT]++;
+        if (vaddr < vmStart || vaddr >= vmEnd) {
+            throw new IllegalStateException("SIGSEGV at " + Long.toHexString(vaddr));
+        }
+        if (pte == 0) {
+            doAnonymousPage(vaddr);
+        } else {
+            doSwapPage(vaddr, pte);
+        }
+    }
+
+    void doAnonymousPage(long vaddr) {
+        int leaf = leafTable(vaddr, true);
+        int pfn = allocUserPage();
+        int i = (int) ((vaddr >>> 12) & 511);
+        if (frames[leaf][i] != 0) {
+            freePage(pfn);
+            return;
+        }
+        flags[pfn] = PG_ANON | PG_SWAPBACKED | PG_UPTODATE;
+        mapping[pfn] = anonVmaId;
+        index[pfn] = vaddr >>> 12;
+        mapcount[pfn] = 1;
+        refcount[pfn] = 1;
+        vm[NR_ANON]++;
+        frames[leaf][i] = ((long) pfn << 12) | P | RW | US;
+        rss++;
+        lruAdd(pfn);
+        vm[ZERO_FILLS]++;
+        vm[PGMINFAULT]++;
+        clock += 1000;
+    }
+
+    void doSwapPage(long vaddr, long pte) {
+        long slot = pte >>> 12;
+        long pfn = (slotWord(slot) >>> 32) - 1;
+        boolean major = false;
+        int leaf = leafTable(vaddr, false);
+        int i = (int) ((vaddr >>> 12) & 511);
+        if (pfn < 0) {
+            int fresh = allocUserPage();
+            if (frames[leaf][i] != pte) {
+                freePage(fresh);
+                return;
+            }
+            pfn = fresh;
+            flags[fresh] = PG_ANON | PG_SWAPBACKED | PG_UPTODATE | PG_SWAPCACHE;
+            mapping[fresh] = anonVmaId;
+            index[fresh] = vaddr >>> 12;
+            priv[fresh] = slot;
+            mapcount[fresh] = 0;
+            refcount[fresh] = 1;
+            setCachePfn(slot, fresh);
+            vm[NR_ANON]++;
+            vm[NR_SWAPCACHED]++;
+            lruAdd(fresh);
+            major = true;
+        }
+        addCount(slot, -1);
+        int p = (int) pfn;
+        mapcount[p]++;
+        refcount[p] = mapcount[p] + 1;
+        frames[leaf][i] = (pfn << 12) | P | US;
+        rss++;
+        if (major) {
+            vm[PSWPIN]++;
+            vm[PGMAJFAULT]++;
+            clock += 8_000_000;
+        } else {
+            vm[PGMINFAULT]++;
+            clock += 1000;
+        }
+    }
+
+    int allocUserPage() {
+        if (count >= limit) {
+            reclaimOne();
+        }
+        return allocPage();
+    }
+
+    void lruAdd(int pfn) {
+        int tail = head + count;
+        ring[tail >= ring.length ? tail - ring.length : tail] = pfn;
+        count++;
+    }
+
+    void reclaimOne() {
+        int pfn = ring[head];
+        head = head + 1 == ring.length ? 0 : head + 1;
+        count--;
+        vm[PGSCAN]++;
+        int f = flags[pfn];
+        boolean cached = (f & PG_SWAPCACHE) != 0;
+        long slot;
+        if (cached) {
+            slot = priv[pfn];
+        } else {
+            slot = allocSlot();
+            flags[pfn] = f | PG_SWAPCACHE;
+            priv[pfn] = slot;
+            setCachePfn(slot, pfn);
+            refcount[pfn]++;
+            vm[NR_SWAPCACHED]++;
+        }
+        // rmap: the anon_vma's one VMA, the page's address in it
+        if (mapping[pfn] != anonVmaId) {
+            throw new IllegalStateException("page " + pfn + ": not of the anon_vma");
+        }
+        long va = index[pfn] << 12;
+        if (va < vmStart || va >= vmEnd) {
+            throw new IllegalStateException("page " + pfn + ": outside its VMA");
+        }
+        addCount(slot, 1);
+        int leaf = leafTable(va, false);
+        int i = (int) ((va >>> 12) & 511);
+        long old = frames[leaf][i];
+        frames[leaf][i] = slot << 12;
+        if ((old & P) == 0 || ((old & PFN_MASK) >>> 12) != pfn) {
+            throw new IllegalStateException("page " + pfn + ": its entry maps " + Long.toHexString(old));
+        }
+        rss--;
+        tlbInvalidate(va >>> 12);
+        if (!cached || (old & D) != 0 || (flags[pfn] & PG_DIRTY) != 0) {
+            vm[PSWPOUT]++;
+        }
+        flags[pfn] &= ~(PG_DIRTY | PG_SWAPCACHE);
+        mapcount[pfn] = 0;
+        priv[pfn] = 0;
+        setCachePfn(slot, -1);
+        vm[NR_SWAPCACHED]--;
+        vm[NR_ANON]--;
+        freePage(pfn);
+        vm[PGSTEAL]++;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: PeerLeanMachine TRACE N");
+            System.exit(2);
+        }
+        long start = System.nanoTime();
+        int n = Integer.parseInt(args[1]);
+        PeerLeanMachine m = new PeerLeanMachine(1 << 18, 5L << 18, n, 0, 1L << 47);
+        long refs = 0;
+        long[] vaddrs = new long[4096];
+        ByteBuffer buf = ByteBuffer.allocateDirect(RECORD * vaddrs.length).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ)) {
+            while (true) {
+                buf.clear();
+                while (buf.hasRemaining() && ch.read(buf) > 0) {
+                    // a whole block
+                }
+                buf.flip();
+                if (buf.remaining() % RECORD != 0) {
+                    throw new IllegalArgumentException(args[0] + ": ends inside record " + (refs + buf.remaining() / RECORD));
+                }
+                int k = buf.remaining() / RECORD;
+                if (k == 0) {
+                    break;
+                }
+                for (int i = 0; i < k; i++) {
+                    vaddrs[i] = buf.getLong(i * RECORD + 4) << 12;
+                }
+                for (int i = 0; i < k; i++) {
+                    if ((i & 15) == 0) {
+                        int from = Math.min(k, i + AHEAD);
+                        m.prefetch(vaddrs, from, Math.min(k, from + 16));
+                    }
+                    m.access(vaddrs[i]);
+                }
+                refs += k;
+            }
+        }
+        System.out.printf("references %d pgfault %d pgmajfault %d pswpin %d pswpout %d tlb hits %d misses %d walks %d frees %d replay %.3f s%n",
+            refs, m.vm[PGFAULT], m.vm[PGMAJFAULT], m.vm[PSWPIN], m.vm[PSWPOUT], m.vm[TLB_HITS], m.vm[TLB_MISSES], m.vm[WALKS],
+            m.vm[PGFREE], (System.nanoTime() - start) / 1e9);
+    }
+}

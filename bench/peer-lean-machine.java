@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
  * The parts, as the machine's default replay configuration has them (x86-64 page table,
  * set-associative TLB, buddy page allocator, FIFO, 1 GiB of RAM, 5 GiB of swap, one
  * process whose one VMA covers the trace's pages):
- *   TLB:        64 entries, 16 sets of 4 ways, tags of page number and ASID, LRU ways; a
- *               hit costs 101 ns of virtual time (TLB + memory), a miss walks;
+ *   TLB:        64 entries, 16 sets of 4 ways, tags of page number and ASID, LRU ways (a
+ *               use stamp per way); a hit costs 101 ns of virtual time (TLB + memory), a
+ *               miss walks;
  *   page table: four levels of 512 8-byte entries in simulated frames (long[512] each),
  *               tables allocated from the page allocator as first touches need them; the
  *               walk sets A, counts its memory references (100 ns each), and a direct-
@@ -34,14 +35,17 @@ import java.nio.file.StandardOpenOption;
  *               slot written (pswpout), the frame freed;
  *   counters:   pgfault, pgmajfault, pswpin, pswpout, pgscan, pgsteal, pgalloc, pgfree,
  *               nr_anon_pages, nr_swapcached, TLB hits and misses, walks, and the clock.
- * Before every 16th reference it reads the leaf entries of references 32 to 47 ahead and
- * then the swap words they name, so that those misses overlap (the machine's Kernel.prefetch
- * hint reads the next 16; here 32 ahead ran 1.07-1.22 s against 1.36-1.55 s with the next
- * 16, fifo@1000, 3 rounds).
+ * Before every 16th reference it reads the leaf entries of references 32 to 47 ahead, then
+ * the swap words they name, then the leaf entries of FIFO's 17th to 32nd oldest pages (the
+ * victims of the faults to come), so that those misses overlap. The machine's
+ * Kernel.prefetch hint reads the next 16 references and, in sets of 4,096 pages and more,
+ * the next 16 victims; here 32 ahead ran fifo@1000 in 1.07-1.22 s against 1.36-1.55 s, and
+ * the victims' entries on top in 1.02-1.05 s against 1.11-1.18 (fifo@100000 0.89-1.05
+ * against 1.04-1.22), 3 rounds each.
  *
  * Its counts equal the machine's on the same trace (fifo@1000 on the Zipf trace: pgfault
- * 8,023,423, pgmajfault and pswpin 7,125,561, pswpout 897,842, pgfree 8,022,423; TLB hits
- * 736,997 and misses 17,286,426, the machine 736,999 and 17,286,424).
+ * 8,023,423, pgmajfault and pswpin 7,125,561, pswpout 897,842, pgfree 8,022,423, TLB hits
+ * 736,999 and misses 17,286,424).
  *
  * Usage:  javac -d /tmp/peer-lean bench/peer-lean-machine.java
  *         java -XX:+UseSerialGC -XX:+UseTransparentHugePages -XX:-UseCompressedOops \
@@ -83,7 +87,6 @@ final class PeerLeanMachine {
     // TLB: 16 sets x 4 ways
     final long[] tlbTag = new long[64];
     final long[] tlbPte = new long[64];
-    final byte[] tlbAge = new byte[64];
     final long asid = 1;
 
     // swap
@@ -223,14 +226,11 @@ final class PeerLeanMachine {
         return 0;
     }
 
+    long tick;
+    final long[] tlbStamp = new long[64];
+
     void touch(int set, int w) {
-        byte age = tlbAge[set + w];
-        for (int i = 0; i < 4; i++) {
-            if (tlbAge[set + i] < age) {
-                tlbAge[set + i]++;
-            }
-        }
-        tlbAge[set + w] = 0;
+        tlbStamp[set + w] = ++tick;
     }
 
     void tlbInsert(long vpn, long pte) {
@@ -241,13 +241,12 @@ final class PeerLeanMachine {
                 victim = w;
                 break;
             }
-            if (tlbAge[set + w] > tlbAge[set + victim]) {
+            if (tlbStamp[set + w] < tlbStamp[set + victim]) {
                 victim = w;
             }
         }
         tlbTag[set + victim] = vpn | asid << 52;
         tlbPte[set + victim] = pte;
-        tlbAge[set + victim] = 3;
         touch(set, victim);
     }
 
@@ -258,7 +257,7 @@ final class PeerLeanMachine {
         for (int w = 0; w < 4; w++) {
             if (tlbTag[set + w] == tag) {
                 tlbTag[set + w] = 0;
-                tlbAge[set + w] = 3;
+                tlbStamp[set + w] = 0;
             }
         }
     }
@@ -322,6 +321,16 @@ final class PeerLeanMachine {
             long e = ahead[i];
             if (e != 0 && (e & P) == 0) {
                 sum += swapMap[(int) (e >>> 12)];
+            }
+        }
+        // the next victims' leaf entries (FIFO's oldest pages)
+        for (int v = 16; v < 32 && v < count; v++) {
+            int at = head + v;
+            int pfn = ring[at >= ring.length ? at - ring.length : at];
+            long va = index[pfn] << 12;
+            int leaf = cachedLeaf(va);
+            if (leaf >= 0) {
+                sum += frames[leaf][(int) ((va >>> 12) & 511)];
             }
         }
         prefetchedSum += sum;

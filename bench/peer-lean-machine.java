@@ -87,6 +87,9 @@ final class PeerLeanMachine {
     // TLB: 16 sets x 4 ways
     final long[] tlbTag = new long[64];
     final long[] tlbPte = new long[64];
+    /** When each way was last used: the set's least recently used way has the smallest. */
+    final long[] tlbStamp = new long[64];
+    long tick;
     final long asid = 1;
 
     // swap
@@ -183,9 +186,10 @@ final class PeerLeanMachine {
         walkCache[at + 2] = generation;
     }
 
-    /** The leaf table of vaddr, -1 if missing; counts the walk's memory references in walkRefs. */
+    /** The memory references of the last {@link #leafTable} walk (4 on a walk-cache hit, which stands for them). */
     int walkRefs;
 
+    /** The leaf table of vaddr (allocating missing tables if asked), -1 if missing. */
     int leafTable(long vaddr, boolean populate) {
         int leaf = cachedLeaf(vaddr);
         if (leaf >= 0) {
@@ -225,9 +229,6 @@ final class PeerLeanMachine {
         }
         return 0;
     }
-
-    long tick;
-    final long[] tlbStamp = new long[64];
 
     void touch(int set, int w) {
         tlbStamp[set + w] = ++tick;
@@ -302,10 +303,14 @@ final class PeerLeanMachine {
         swapMap[(int) slot] = (e & 0xFFFF_FFFFL) | ((pfn + 1) << 32);
     }
 
+    /** What {@link #prefetch} read, summed, so that the compiler keeps its loads. */
     long prefetchedSum;
     final long[] ahead = new long[16];
 
-    /** Reads the leaf entries of the next references, then the slot words they name: their misses overlap. */
+    /**
+     * Reads the leaf entries of references from..to, then the slot words they name, then the
+     * leaf entries of the next victims: a few instructions apart, so that their misses overlap.
+     */
     void prefetch(long[] vaddrs, int from, int to) {
         int n = 0;
         for (int i = from; i < to; i++) {

@@ -4,16 +4,30 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
- * peer-lean-machine.java: the machine's trace replay with FIFO and N resident pages, every
- * part it goes through in its leanest form, in one class of plain Java, written apart from
- * mmkit: how fast the work issues #6 and #7 ask of the whole machine can be done on this
- * host without plugins, interfaces, Felix or generality.
+ * peer-lean.java: two replays of an oracleGeneral trace with FIFO and N resident pages, in
+ * plain Java, written apart from mmkit: how fast the work of issues #6 and #7 can be done on
+ * this host without the machine around it. Both count faults as cachesim counts misses and
+ * the machine pgfault (bench/cachesim-peer.py: fifo@1000 on the Zipf trace 8,023,423).
  *
- * The parts, as the machine's default replay configuration has them (x86-64 page table,
- * set-associative TLB, buddy page allocator, FIFO, 1 GiB of RAM, 5 GiB of swap, one
- * process whose one VMA covers the trace's pages):
+ * bare: the least a paging machine does, on flat arrays: one leaf page-table entry per page
+ * (8 bytes, as x86-64's: P | RW | A for a present page, the swap slot << 12 for a swapped
+ * one), a swap map of one byte per slot (Linux's swap_map), the swap slot each frame caches
+ * (the swap cache), a stack of free frames and a ring of the resident pages in the order
+ * they came in. Per reference: read the page's entry; present: set A if clear, done.
+ * Otherwise a fault: with N pages resident, evict the ring's oldest: read its entry for the
+ * frame, give it a slot if its frame caches none (the next free one from a cursor, counted
+ * as a write, pswpout), store the swap entry, free the frame; then take a free frame, and
+ * for a swapped page read its slot's byte (a major fault; the slot stays with the page,
+ * which is clean: the trace only reads); store the present entry, append the page to the
+ * ring. No TLB, upper levels, struct page, allocator, reverse map, VMA or counters.
+ *
+ * machine: every part the machine's replay goes through, in its leanest form, as the
+ * machine's default replay configuration has them (x86-64 page table, set-associative TLB,
+ * buddy page allocator, FIFO, 1 GiB of RAM, 5 GiB of swap, one process whose one VMA covers
+ * the trace's pages):
  *   TLB:        64 entries, 16 sets of 4 ways, tags of page number and ASID, LRU ways (a
  *               use stamp per way); a hit costs 101 ns of virtual time (TLB + memory), a
  *               miss walks;
@@ -35,26 +49,165 @@ import java.nio.file.StandardOpenOption;
  *               slot written (pswpout), the frame freed;
  *   counters:   pgfault, pgmajfault, pswpin, pswpout, pgscan, pgsteal, pgalloc, pgfree,
  *               nr_anon_pages, nr_swapcached, TLB hits and misses, walks, and the clock.
- * Before every 16th reference it reads the leaf entries of references 32 to 47 ahead, then
- * the swap words they name, then the leaf entries of FIFO's 17th to 32nd oldest pages (the
- * victims of the faults to come), so that those misses overlap. The machine's
- * Kernel.prefetch hint reads the next 16 references and, in sets of 4,096 pages and more,
- * the next 16 victims; here 32 ahead ran fifo@1000 in 1.07-1.22 s against 1.36-1.55 s, and
- * the victims' entries on top in 1.02-1.05 s against 1.11-1.18 (fifo@100000 0.89-1.05
- * against 1.04-1.22), 3 rounds each.
+ * Before every 16th reference the machine replay reads the leaf entries of references 32
+ * to 47 ahead, then the swap words they name, then the leaf entries of FIFO's 17th to 32nd
+ * oldest pages (the victims of the faults to come), so that those misses overlap. The
+ * machine's Kernel.prefetch hint reads the next 16 references and, in sets of 4,096 pages
+ * and more, the next 16 victims; here 32 ahead ran fifo@1000 in 1.07-1.22 s against
+ * 1.36-1.55 s, and the victims' entries on top in 1.02-1.05 s against 1.11-1.18
+ * (fifo@100000 0.89-1.05 against 1.04-1.22), 3 rounds each.
  *
- * Its counts equal the machine's on the same trace (fifo@1000 on the Zipf trace: pgfault
- * 8,023,423, pgmajfault and pswpin 7,125,561, pswpout 897,842, pgfree 8,022,423, TLB hits
- * 736,999 and misses 17,286,424).
+ * The machine replay's counts equal the machine's on the same trace (fifo@1000 on the Zipf
+ * trace: pgfault 8,023,423, pgmajfault and pswpin 7,125,561, pswpout 897,842, pgfree
+ * 8,022,423, TLB hits 736,999 and misses 17,286,424).
  *
- * Usage:  javac -d /tmp/peer-lean bench/peer-lean-machine.java
+ * Usage:  javac -d /tmp/peer-lean bench/peer-lean.java
  *         java -XX:+UseSerialGC -XX:+UseTransparentHugePages -XX:-UseCompressedOops \
- *              -cp /tmp/peer-lean PeerLeanMachine TRACE N
+ *              -cp /tmp/peer-lean PeerLean bare|machine TRACE N
  * Prints the counters and the replay's own seconds (file read included); for the whole
  * process run it under /usr/bin/time.
  */
-final class PeerLeanMachine {
-    static final int RECORD = 24;
+final class PeerLean {
+    private static final int RECORD = 24;
+
+    /** One of the replays, fed the trace's page numbers a block at a time. */
+    interface Replay {
+        void replay(long[] pages, int n);
+
+        String counters();
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3 || !(args[0].equals("bare") || args[0].equals("machine"))) {
+            System.err.println("usage: PeerLean bare|machine TRACE N");
+            System.exit(2);
+        }
+        long start = System.nanoTime();
+        int n = Integer.parseInt(args[2]);
+        Replay replay = args[0].equals("bare") ? new BareFifo(n) : new LeanMachine(1 << 18, 5L << 18, n, 0, 1L << 47);
+        long refs = 0;
+        long[] pages = new long[4096];
+        ByteBuffer buf = ByteBuffer.allocateDirect(RECORD * pages.length).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(Path.of(args[1]), StandardOpenOption.READ)) {
+            while (true) {
+                buf.clear();
+                while (buf.hasRemaining() && ch.read(buf) > 0) {
+                    // a whole block
+                }
+                buf.flip();
+                if (buf.remaining() % RECORD != 0) {
+                    throw new IllegalArgumentException(args[1] + ": ends inside record " + (refs + buf.remaining() / RECORD));
+                }
+                int k = buf.remaining() / RECORD;
+                if (k == 0) {
+                    break;
+                }
+                for (int i = 0; i < k; i++) {
+                    pages[i] = buf.getLong(i * RECORD + 4);
+                }
+                replay.replay(pages, k);
+                refs += k;
+            }
+        }
+        System.out.printf("references %d %s replay %.3f s%n", refs, replay.counters(), (System.nanoTime() - start) / 1e9);
+    }
+}
+
+/** The bare loop: see the file's comment. */
+final class BareFifo implements PeerLean.Replay {
+    private static final long P = 1, RW = 2, A = 1L << 5;
+
+    private final int n;
+    private long[] pte = new long[1 << 20];
+    private byte[] swapMap = new byte[1 << 20];
+    private final long[] frameSlot;
+    private final int[] free;
+    private int nrFree;
+    private final int[] ring;
+    private int head;
+    private int resident;
+    private int cursor = 1;
+    private long faults;
+    private long major;
+    private long pswpout;
+
+    BareFifo(int n) {
+        this.n = n;
+        frameSlot = new long[n];
+        free = new int[n];
+        for (int i = 0; i < n; i++) {
+            free[i] = n - 1 - i;
+        }
+        nrFree = n;
+        ring = new int[n];
+    }
+
+    @Override
+    public void replay(long[] pages, int m) {
+        for (int i = 0; i < m; i++) {
+            long id = pages[i];
+            if (id < 0 || id >= 1 << 28) {
+                throw new IllegalArgumentException("page " + id + " beyond this peer's flat table");
+            }
+            if (id >= pte.length) {
+                pte = Arrays.copyOf(pte, Integer.highestOneBit((int) id) << 1);
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int vpn = (int) pages[i];
+            long e = pte[vpn];
+            if ((e & P) != 0) {
+                if ((e & A) == 0) {
+                    pte[vpn] = e | A;
+                }
+                continue;
+            }
+            faults++;
+            if (resident == n) {
+                int victim = ring[head];
+                head = head + 1 == n ? 0 : head + 1;
+                resident--;
+                int frame = (int) (pte[victim] >>> 12);
+                long slot = frameSlot[frame];
+                if (slot == 0) {
+                    while (cursor < swapMap.length && swapMap[cursor] != 0) {
+                        cursor++;
+                    }
+                    if (cursor == swapMap.length) {
+                        swapMap = Arrays.copyOf(swapMap, swapMap.length * 2);
+                    }
+                    slot = cursor;
+                    swapMap[cursor] = 1;
+                    pswpout++;
+                }
+                pte[victim] = slot << 12;
+                free[nrFree++] = frame;
+            }
+            int frame = free[--nrFree];
+            long slot = 0;
+            if (e != 0) {
+                slot = e >>> 12;
+                if (swapMap[(int) slot] == 0) {
+                    throw new IllegalStateException("page " + vpn + ": swap slot " + slot + " is free");
+                }
+                major++;
+            }
+            frameSlot[frame] = slot;
+            pte[vpn] = ((long) frame << 12) | P | RW | A;
+            int tail = head + resident;
+            ring[tail >= n ? tail - n : tail] = vpn;
+            resident++;
+        }
+    }
+
+    @Override
+    public String counters() {
+        return String.format("pgfault %d pgmajfault %d pswpout %d", faults, major, pswpout);
+    }
+}
+
+/** The machine's work in one class: see the file's comment. */
+final class LeanMachine implements PeerLean.Replay {
     /** How many references ahead the prefetch reads. */
     static final int AHEAD = 32;
     static final long P = 1, RW = 2, US = 4, A = 1L << 5, D = 1L << 6;
@@ -107,7 +260,7 @@ final class PeerLeanMachine {
     final int[] ring;
     int head, count;
 
-    PeerLeanMachine(int nrFrames, long swapSlots, long limit, long vmStart, long vmEnd) {
+    LeanMachine(int nrFrames, long swapSlots, long limit, long vmStart, long vmEnd) {
         this.nrFrames = nrFrames;
         frames = new long[nrFrames][];
         flags = new int[nrFrames];
@@ -308,14 +461,14 @@ final class PeerLeanMachine {
     final long[] ahead = new long[16];
 
     /**
-     * Reads the leaf entries of references from..to, then the slot words they name, then the
+     * Reads the leaf entries of the pages from..to, then the slot words they name, then the
      * leaf entries of the next victims: a few instructions apart, so that their misses overlap.
      */
-    void prefetch(long[] vaddrs, int from, int to) {
+    void prefetch(long[] pages, int from, int to) {
         int n = 0;
         for (int i = from; i < to; i++) {
-            int leaf = cachedLeaf(vaddrs[i]);
-            ahead[n++] = leaf < 0 ? -1 : ((long) leaf << 9) | ((vaddrs[i] >>> 12) & 511);
+            int leaf = cachedLeaf(pages[i] << 12);
+            ahead[n++] = leaf < 0 ? -1 : ((long) leaf << 9) | (pages[i] & 511);
         }
         long sum = 0;
         for (int i = 0; i < n; i++) {
@@ -520,46 +673,20 @@ final class PeerLeanMachine {
         vm[PGSTEAL]++;
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: PeerLeanMachine TRACE N");
-            System.exit(2);
-        }
-        long start = System.nanoTime();
-        int n = Integer.parseInt(args[1]);
-        PeerLeanMachine m = new PeerLeanMachine(1 << 18, 5L << 18, n, 0, 1L << 47);
-        long refs = 0;
-        long[] vaddrs = new long[4096];
-        ByteBuffer buf = ByteBuffer.allocateDirect(RECORD * vaddrs.length).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ)) {
-            while (true) {
-                buf.clear();
-                while (buf.hasRemaining() && ch.read(buf) > 0) {
-                    // a whole block
-                }
-                buf.flip();
-                if (buf.remaining() % RECORD != 0) {
-                    throw new IllegalArgumentException(args[0] + ": ends inside record " + (refs + buf.remaining() / RECORD));
-                }
-                int k = buf.remaining() / RECORD;
-                if (k == 0) {
-                    break;
-                }
-                for (int i = 0; i < k; i++) {
-                    vaddrs[i] = buf.getLong(i * RECORD + 4) << 12;
-                }
-                for (int i = 0; i < k; i++) {
-                    if ((i & 15) == 0) {
-                        int from = Math.min(k, i + AHEAD);
-                        m.prefetch(vaddrs, from, Math.min(k, from + 16));
-                    }
-                    m.access(vaddrs[i]);
-                }
-                refs += k;
+    @Override
+    public void replay(long[] pages, int n) {
+        for (int i = 0; i < n; i++) {
+            if ((i & 15) == 0) {
+                int from = Math.min(n, i + AHEAD);
+                prefetch(pages, from, Math.min(n, from + 16));
             }
+            access(pages[i] << 12);
         }
-        System.out.printf("references %d pgfault %d pgmajfault %d pswpin %d pswpout %d tlb hits %d misses %d walks %d frees %d replay %.3f s%n",
-            refs, m.vm[PGFAULT], m.vm[PGMAJFAULT], m.vm[PSWPIN], m.vm[PSWPOUT], m.vm[TLB_HITS], m.vm[TLB_MISSES], m.vm[WALKS],
-            m.vm[PGFREE], (System.nanoTime() - start) / 1e9);
+    }
+
+    @Override
+    public String counters() {
+        return String.format("pgfault %d pgmajfault %d pswpin %d pswpout %d pgfree %d tlb hits %d misses %d walks %d",
+            vm[PGFAULT], vm[PGMAJFAULT], vm[PSWPIN], vm[PSWPOUT], vm[PGFREE], vm[TLB_HITS], vm[TLB_MISSES], vm[WALKS]);
     }
 }

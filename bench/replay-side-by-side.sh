@@ -18,6 +18,9 @@
 #                   it where it was built, its class-data archives name its jars by path
 #   POLICIES        default "fifo lru clock";  SIZES  default "1000 10000 100000"
 #   MEMORY_LATENCY  default /tmp/memory-latency (gcc -O2 -o /tmp/memory-latency bench/memory-latency.c)
+#   LEAN            1 (default): for fifo, also run bench/peer-lean.java's `machine` replay, the
+#                   machine's work in one class of plain Java (compiled here with javac), as
+#                   a third column; 0: not
 # The machine runs with 1 GiB of RAM, no data kept (backing = none), 5 GiB of swap and the
 # size as its resident limit: the trace's pages are the replay process's pages.
 set -euo pipefail
@@ -32,6 +35,10 @@ latency=${MEMORY_LATENCY:-/tmp/memory-latency}
 [ -f "$trace" ] || { echo "replay-side-by-side: $trace: no such file" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+lean=
+if [ "${LEAN:-1}" = 1 ]; then
+  javac -d "$work/lean" "$here/bench/peer-lean.java" && lean=$work/lean
+fi
 
 host() {
   if [ -x "$latency" ]; then
@@ -46,28 +53,34 @@ wall() { # command...: its wall seconds, its output in $work/out
 }
 
 host before
-printf "%-8s %7s %5s %10s %10s\n" policy size round cachesim mmkit
+printf "%-8s %7s %5s %10s %10s %10s\n" policy size round cachesim mmkit lean
 for p in $policies; do
   for n in $sizes; do
-    best_c= best_m=
+    best_c= best_m= best_l=
     for r in $(seq "$rounds"); do
-      c=-
+      c=- l=-
       if [ -n "${CACHESIM:-}" ]; then
         c=$(cd "$work" && wall "$CACHESIM" "$trace" oracleGeneral "$p" "$n" --ignore-obj-size 1)
         best_c=$(echo "$c ${best_c:-$c}" | awk '{print ($1 < $2) ? $1 : $2}')
+      fi
+      if [ -n "$lean" ] && [ "$p" = fifo ]; then
+        l=$(cd "$work" && wall java -XX:+UseSerialGC -XX:+UseTransparentHugePages -XX:-UseCompressedOops \
+          -cp "$lean" PeerLean machine "$trace" "$n")
+        best_l=$(echo "$l ${best_l:-$l}" | awk '{print ($1 < $2) ? $1 : $2}')
       fi
       m=$(cd "$work" && wall "$home/bin/mmkit" run --trace "oracle-general:$trace" \
         --set mmkit.machine.memory.size=1GiB --set mmkit.machine.memory.backing=none \
         --set mmkit.machine.paging.swap.size=5GiB --set "mmkit.machine.paging.resident-limit=$n" \
         --set "mmkit.machine.replacement.impl=$p" --format json)
       best_m=$(echo "$m ${best_m:-$m}" | awk '{print ($1 < $2) ? $1 : $2}')
-      printf "%-8s %7s %5s %10s %10s\n" "$p" "$n" "$r" "$c" "$m"
+      printf "%-8s %7s %5s %10s %10s %10s\n" "$p" "$n" "$r" "$c" "$m" "$l"
     done
     if [ -n "$best_c" ]; then
-      printf "%-8s %7s %5s %10s %10s   mmkit/cachesim %.2f\n" "$p" "$n" best "$best_c" "$best_m" \
-        "$(echo "$best_m $best_c" | awk '{print $1 / $2}')"
+      printf "%-8s %7s %5s %10s %10s %10s   mmkit/cachesim %.2f%s\n" "$p" "$n" best "$best_c" "$best_m" "${best_l:--}" \
+        "$(echo "$best_m $best_c" | awk '{print $1 / $2}')" \
+        "$([ -n "$best_l" ] && echo "$best_l $best_c" | awk '{printf "  lean/cachesim %.2f", $1 / $2}')"
     else
-      printf "%-8s %7s %5s %10s %10s\n" "$p" "$n" best - "$best_m"
+      printf "%-8s %7s %5s %10s %10s %10s\n" "$p" "$n" best - "$best_m" "${best_l:--}"
     fi
   done
 done

@@ -69,6 +69,8 @@ import java.util.Arrays;
  */
 final class PeerLean {
     private static final int RECORD = 24;
+    /** The largest page number: bare's flat table grows up to 2^28 entries (1 TiB of address space). */
+    static final long MAX_PAGE = (1L << 28) - 1;
 
     /** One of the replays, fed the trace's page numbers a block at a time. */
     interface Replay {
@@ -103,7 +105,12 @@ final class PeerLean {
                     break;
                 }
                 for (int i = 0; i < k; i++) {
-                    pages[i] = buf.getLong(i * RECORD + 4);
+                    long page = buf.getLong(i * RECORD + 4);
+                    if (page < 0 || page > MAX_PAGE) {
+                        throw new IllegalArgumentException(args[1] + ": record " + (refs + i) + ": object id "
+                            + Long.toUnsignedString(page) + " is not a page number these replays take (at most " + MAX_PAGE + ")");
+                    }
+                    pages[i] = page;
                 }
                 replay.replay(pages, k);
                 refs += k;
@@ -146,9 +153,6 @@ final class BareFifo implements PeerLean.Replay {
     public void replay(long[] pages, int m) {
         for (int i = 0; i < m; i++) {
             long id = pages[i];
-            if (id < 0 || id >= 1 << 28) {
-                throw new IllegalArgumentException("page " + id + " beyond this peer's flat table");
-            }
             if (id >= pte.length) {
                 pte = Arrays.copyOf(pte, Integer.highestOneBit((int) id) << 1);
             }
@@ -495,20 +499,20 @@ final class LeanMachine implements PeerLean.Replay {
     }
 
     // ---------------------------------------------------------------- the reference
-    boolean access(long vaddr) {
+    void access(long vaddr) {
         long vpn = vaddr >>> 12;
         long e = tlbLookup(vpn);
         if (e != 0) {
             vm[TLB_HITS]++;
             clock += 101;
-            return true;
+            return;
         }
         for (int attempt = 0; attempt < 4; attempt++) {
             if (attempt > 0) {
                 e = tlbLookup(vpn);
                 if (e != 0) {
                     vm[TLB_HITS]++;
-                    return true;
+                    return;
                 }
             }
             vm[TLB_MISSES]++;
@@ -529,7 +533,7 @@ final class LeanMachine implements PeerLean.Replay {
                     table[i] = pte;
                 }
                 tlbInsert(vpn, pte);
-                return true;
+                return;
             }
             fault(vaddr, pte);
         }

@@ -47,9 +47,9 @@ import java.util.Set;
  * per record, and a trace of any length runs in constant memory. The block is large
  * because each read is a system call, dear in a virtual machine: ten million records in
  * blocks of 24 KiB took 10,000 reads and about 0.1 s more than in blocks of 384 KiB
- * (fifo@1000, whole runs alternated). Larger blocks gained no more (1.5 MiB the same, 6 MiB
- * less): the read copies a block twice, through the channel's direct buffer, and a large
- * one pushes the machine's page tables and swap map out of the host's L2.
+ * (fifo@1000, whole runs alternated). Larger blocks gained no more (1.5 MiB and 6 MiB within
+ * the runs' spread), and cost more: the read copies each block twice, through the channel's
+ * direct buffer, and those copies pass through the host's L2 with the machine's page tables.
  *
  * <p>Before every {@value #PREFETCH}th record the replay hands that record and the next
  * ones of the block, {@value #PREFETCH} at most, to {@link Kernel#prefetch}: the machine

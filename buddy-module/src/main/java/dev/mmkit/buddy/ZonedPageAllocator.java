@@ -250,7 +250,9 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         }
         int z = zoneIndex(pfn);
         checkAllocated(z, pfn, order);
-        memMap.reset(pfn);
+        for (long p = pfn, end = pfn + (1L << order); p < end; p++) {
+            memMap.reset(p); // free_pages_prepare: the caller need not clear what it set
+        }
         vmstat.add(VmItem.PGFREE, 1L << order);
         release(z, pfn, order);
     }

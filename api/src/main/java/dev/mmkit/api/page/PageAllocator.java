@@ -14,10 +14,14 @@ import org.osgi.annotation.versioning.ConsumerType;
  *       GFP flags: a blocking allocation below the min watermark calls
  *       {@code machine.reclaim().directReclaim(...)} and retries; one that may not block
  *       never calls it; falling below the low watermark wakes kswapd when the flags allow.
- *       A returned block's frames have refcount 1 in the {@code MemMap}; with
- *       {@link Gfp#__GFP_ZERO} they read as zeros.</li>
- *   <li>{@link #freePages} takes back a block allocated with the same order. Freeing a
- *       block that is not allocated, with another order, or twice throws
+ *       A returned block's first frame has refcount 1 in the {@code MemMap} (and
+ *       {@code PG_head} with {@link Gfp#__GFP_COMP}), and every other field of its frames
+ *       is zero; with {@link Gfp#__GFP_ZERO} they read as zeros.</li>
+ *   <li>{@link #freePages} takes back a block allocated with the same order, and resets
+ *       its frames in the {@code MemMap} (every field zero, {@code MemMap.reset}), as
+ *       Linux's {@code free_pages_prepare} clears what the pages' users left: a caller
+ *       need not clear a page's flags, counts, mapping, index or private before freeing
+ *       it. Freeing a block that is not allocated, with another order, or twice throws
  *       {@link BadPageStateException} and changes nothing.</li>
  *   <li>Counts {@code pgalloc_<zone>} and {@code pgfree} in the machine's {@code VmStat}.</li>
  * </ul>

@@ -459,9 +459,7 @@ final class Faults {
                     | PageFlags.PG_SWAPCACHE);
                 memMap.setMapping(pfn, vma.anonVma.id);
                 memMap.setIndex(pfn, Page.vpn(va));
-                memMap.setPrivateData(pfn, slot);
-                memMap.setMapcount(pfn, 0);
-                memMap.setRefcount(pfn, 1);
+                memMap.setPrivateData(pfn, slot); // mapcount 0 and refcount 1, as allocated
                 sm.setCachePfn(slot, pfn);
                 if (!vma.isShared()) {
                     vmstat.inc(VmItem.NR_ANON_PAGES);
@@ -547,11 +545,11 @@ final class Faults {
         return -1;
     }
 
+    /**
+     * Frees a user page's frame. Its contents go; its {@code struct page} need not be
+     * cleared first, as the page allocator resets it on free ({@code free_pages_prepare}).
+     */
     void freeUserFrame(long pfn) {
-        memMap.setMapcount(pfn, 0);
-        memMap.setMapping(pfn, 0);
-        memMap.setPrivateData(pfn, 0);
-        memMap.setRefcount(pfn, 1);
         memory.clearFrame(pfn);
         k.allocator.freePages(pfn, 0);
     }

@@ -248,9 +248,8 @@ final class Reclaim {
             }
             vmstat.inc(VmItem.NR_VMSCAN_WRITE);
         }
-        memMap.clearFlag(pfn, PageFlags.PG_DIRTY);
-        memMap.setMapcount(pfn, 0);
-        k.swapCache.deleteFromSwapCache(pfn);
+        // the page goes: its slot forgets it, and the allocator resets its struct page
+        k.swapCache.releaseSlot(slot);
         if (!shmem) {
             vmstat.add(VmItem.NR_ANON_PAGES, -1);
         } else if (mapcount > 0) {

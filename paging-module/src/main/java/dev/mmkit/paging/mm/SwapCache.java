@@ -49,10 +49,19 @@ final class SwapCache {
 
     void deleteFromSwapCache(long pfn) {
         long slot = memMap.privateData(pfn);
-        k.swap.setCachePfn(slot, -1);
         memMap.clearFlag(pfn, PageFlags.PG_SWAPCACHE);
         memMap.setPrivateData(pfn, 0);
         memMap.setRefcount(pfn, memMap.mapcount(pfn));
+        releaseSlot(slot);
+    }
+
+    /**
+     * The swap side of {@link #deleteFromSwapCache}: {@code slot} no longer caches a page, and
+     * is freed when no entry refers to it. Alone, for a page that is freed next (reclaim), whose
+     * {@code struct page} the page allocator resets.
+     */
+    void releaseSlot(long slot) {
+        k.swap.setCachePfn(slot, -1);
         counted(-1);
         k.swap.freeIfUnused(slot);
     }

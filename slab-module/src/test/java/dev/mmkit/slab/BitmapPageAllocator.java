@@ -18,6 +18,9 @@ import java.util.List;
  * A test page allocator: one bit per frame, blocks aligned to their order, first fit from
  * the bottom of the requested zone (DMA below {@code dmaFrames}, Normal above, Normal
  * falling back to DMA). Remembers each block's order to refuse a wrong or double free.
+ * Stricter than {@code PageAllocator}'s contract on purpose: it refuses a block freed with
+ * flags or a mapping still set (Linux's {@code free_pages_check}) instead of resetting it,
+ * so that the slab flavours' tests also check that a slab cleans its pages up itself.
  */
 final class BitmapPageAllocator implements PageAllocator {
     private final Machine machine;

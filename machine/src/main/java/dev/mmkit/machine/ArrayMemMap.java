@@ -232,6 +232,17 @@ public final class ArrayMemMap implements MemMap {
     }
 
     @Override
+    public void setPage(long pfn, int flags, int refcount, int mapcount, int mapping, long index, long privateData) {
+        int i = at(pfn);
+        hot[i] = (flags & FLAGS) | (long) refcount << 32;
+        long[] chunk = coldChunk(i);
+        int w = i & CHUNK_MASK;
+        chunk[w] = (long) mapping << 32 | (mapcount & LOW);
+        chunk[1 << CHUNK_SHIFT | w] = index;
+        chunk[2 << CHUNK_SHIFT | w] = privateData;
+    }
+
+    @Override
     public void reset(long pfn) {
         int i = at(pfn);
         hot[i] = 0;

@@ -100,4 +100,33 @@ class ArrayMemMapTest {
         assertThat(big.index(123_456)).isZero();
         assertThat(big.privateData(123_457)).isEqualTo(43);
     }
+
+    @Test
+    void setPageReplacesEveryFieldAndResetUndoesIt() {
+        memMap.setFlag(6, PageFlags.PG_DIRTY | PageFlags.PG_LRU);
+        memMap.setMapcount(6, 5);
+        memMap.setFlag(5, PageFlags.PG_LRU);
+        memMap.setIndex(7, 77);
+        memMap.setPage(6, PageFlags.PG_ANON | PageFlags.PG_SWAPCACHE, 2, 1, -9, 0x1234_5678_9aL, -3L);
+        // flags are replaced, not ORed into the old ones
+        assertThat(memMap.flags(6)).isEqualTo(PageFlags.PG_ANON | PageFlags.PG_SWAPCACHE);
+        assertThat(memMap.refcount(6)).isEqualTo(2);
+        assertThat(memMap.mapcount(6)).isEqualTo(1);
+        assertThat(memMap.mapping(6)).isEqualTo(-9);
+        assertThat(memMap.index(6)).isEqualTo(0x1234_5678_9aL);
+        assertThat(memMap.privateData(6)).isEqualTo(-3L);
+        // the neighbours' fields, in the same words' runs, are untouched
+        assertThat(memMap.flags(5)).isEqualTo(PageFlags.PG_LRU);
+        assertThat(memMap.index(7)).isEqualTo(77);
+        assertThat(memMap.mapcount(7)).isZero();
+        memMap.reset(6);
+        assertThat(memMap.flags(6)).isZero();
+        assertThat(memMap.refcount(6)).isZero();
+        assertThat(memMap.mapping(6)).isZero();
+        assertThat(memMap.index(6)).isZero();
+        assertThat(memMap.privateData(6)).isZero();
+        assertThatThrownBy(() -> memMap.setPage(16, 0, 1, 0, 0, 0, 0))
+            .isInstanceOf(IndexOutOfBoundsException.class)
+            .hasMessage("pfn 0x10 outside memory (0x0-0xf)");
+    }
 }

@@ -65,6 +65,14 @@ public interface MemMap {
 
     void setPrivateData(long pfn, long value);
 
+    /**
+     * Sets every field of a frame at once, flags included (not ORed into those it has): what
+     * a fault does to the page it has just allocated for a user mapping ({@code
+     * do_anonymous_page}, {@code do_swap_page}), in one call where a setter per field would
+     * each find the frame again.
+     */
+    void setPage(long pfn, int flags, int refcount, int mapcount, int mapping, long index, long privateData);
+
     /** Resets every field of a frame to zero, as when it returns to the page allocator. */
     void reset(long pfn);
 }

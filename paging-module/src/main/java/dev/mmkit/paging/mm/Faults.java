@@ -326,14 +326,12 @@ final class Faults {
      * A new page of {@code vma} at {@code va}, mapped once: {@code page_add_new_anon_rmap}
      * (AnonPages) for private memory; for shared anonymous memory the page is its shmem
      * object's ({@code shmem_add_to_page_cache}, then {@code page_add_file_rmap}: Cached,
-     * Shmem and Mapped, see {@link Shmem}).
+     * Shmem and Mapped, see {@link Shmem}). {@code pfn} comes straight from the page
+     * allocator: every field of its {@code struct page} is set here, none kept.
      */
     void newAnonPage(long pfn, Vma vma, long va) {
-        memMap.setFlag(pfn, PageFlags.PG_ANON | PageFlags.PG_SWAPBACKED | PageFlags.PG_UPTODATE);
-        memMap.setMapping(pfn, vma.anonVma.id);
-        memMap.setIndex(pfn, Page.vpn(va));
-        memMap.setMapcount(pfn, 1);
-        memMap.setRefcount(pfn, 1);
+        memMap.setPage(pfn, PageFlags.PG_ANON | PageFlags.PG_SWAPBACKED | PageFlags.PG_UPTODATE, 1, 1,
+            vma.anonVma.id, Page.vpn(va), 0);
         if (vma.isShared()) {
             k.shmem.addToPageCache();
             k.shmem.addRmap(1);
@@ -455,11 +453,9 @@ final class Faults {
                 } else {
                     memory.clearFrame(pfn);
                 }
-                memMap.setFlag(pfn, PageFlags.PG_ANON | PageFlags.PG_SWAPBACKED | PageFlags.PG_UPTODATE
-                    | PageFlags.PG_SWAPCACHE);
-                memMap.setMapping(pfn, vma.anonVma.id);
-                memMap.setIndex(pfn, Page.vpn(va));
-                memMap.setPrivateData(pfn, slot); // mapcount 0 and refcount 1, as allocated
+                // in the swap cache and mapped once: two references, the cache's and the mapping's
+                memMap.setPage(pfn, PageFlags.PG_ANON | PageFlags.PG_SWAPBACKED | PageFlags.PG_UPTODATE
+                    | PageFlags.PG_SWAPCACHE, 2, 1, vma.anonVma.id, Page.vpn(va), slot);
                 sm.setCachePfn(slot, pfn);
                 if (!vma.isShared()) {
                     vmstat.inc(VmItem.NR_ANON_PAGES);
@@ -470,10 +466,12 @@ final class Faults {
             }
         }
         int slotCount = sm.addCount(slot, -1);
-        // a page read just now has no mapping yet (its mapcount was set to 0 above)
-        int mapcount = (major ? 0 : memMap.mapcount(pfn)) + 1;
-        memMap.setMapcount(pfn, mapcount);
-        memMap.setRefcount(pfn, mapcount + 1);
+        int mapcount = 1; // a page read just now has its one mapping counted already
+        if (!major) {
+            mapcount = memMap.mapcount(pfn) + 1;
+            memMap.setMapcount(pfn, mapcount);
+            memMap.setRefcount(pfn, mapcount + 1);
+        }
         if (vma.isShared()) {
             // a shmem page: Mapped from its first mapping; back in its object, out of the swap cache
             k.shmem.addRmap(mapcount);

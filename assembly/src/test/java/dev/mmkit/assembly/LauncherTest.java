@@ -108,6 +108,17 @@ class LauncherTest {
     }
 
     @Test
+    void tieredRunsCallTheFaultPathsLargerStepsQuietly() throws Exception {
+        List<String> tiered = jvmOptions("run", "--trace", "oracle-general:" + large);
+        String walk = "-XX:CompileCommand=dontinline,dev/mmkit/paging/pagetable/RadixPageTable.walk";
+        assertThat(tiered).contains(walk,
+            "-XX:CompileCommand=dontinline,dev/mmkit/paging/mm/Reclaim.reclaimFrom");
+        // without quiet, the JVM prints each command on stdout, in front of the report
+        assertThat(tiered.indexOf("-XX:CompileCommand=quiet")).isNotNegative().isLessThan(tiered.indexOf(walk));
+        assertThat(jvmOptions("run")).noneMatch(o -> o.startsWith("-XX:CompileCommand"));
+    }
+
+    @Test
     void everyRunAsksForTransparentHugePagesAndFullWidthReferences() throws Exception {
         for (List<String> options : List.of(jvmOptions("run"), jvmOptions("plugins"),
             jvmOptions("run", "--trace", "oracle-general:" + large), jvmOptions("trace", "zipf", small.toString()))) {

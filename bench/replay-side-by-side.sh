@@ -19,8 +19,15 @@
 #   POLICIES        default "fifo lru clock";  SIZES  default "1000 10000 100000"
 #   MEMORY_LATENCY  default /tmp/memory-latency (gcc -O2 -o /tmp/memory-latency bench/memory-latency.c)
 #   LEAN            1 (default): for fifo, also run bench/peer-lean.java's `machine` replay, the
-#                   machine's work in one class of plain Java (compiled here with javac), as
-#                   a third column; 0: not
+#                   machine's work in one class of plain Java (compiled here with javac): its
+#                   whole process (lean) and the replay's own seconds that it prints (replay);
+#                   0: not
+#   FIXED           1 (default): also run the machine on the trace's first 1,000 records, the
+#                   same configuration otherwise: what the machine costs before and after
+#                   the references (the JVM, Felix and its bundles, the wiring, the report,
+#                   the exit; bin/mmkit picks C1 for a file this short, the faster start).
+#                   With LEAN, fixed + replay is a floor for a machine whose replay were as
+#                   lean as the peer's, printed against cachesim as floor/cachesim; 0: not
 # The machine runs with 1 GiB of RAM, no data kept (backing = none), 5 GiB of swap and the
 # size as its resident limit: the trace's pages are the replay process's pages.
 set -euo pipefail
@@ -39,6 +46,11 @@ lean=
 if [ "${LEAN:-1}" = 1 ]; then
   javac -d "$work/lean" "$here/bench/peer-lean.java" && lean=$work/lean
 fi
+prefix=
+if [ "${FIXED:-1}" = 1 ]; then
+  prefix=$work/first-1000.oracleGeneral
+  head -c 24000 "$trace" > "$prefix"
+fi
 
 host() {
   if [ -x "$latency" ]; then
@@ -52,36 +64,52 @@ wall() { # command...: its wall seconds, its output in $work/out
   cat "$work/time"
 }
 
+best() { # best_so_far value: the smaller
+  echo "$2 ${1:-$2}" | awk '{print ($1 < $2) ? $1 : $2}'
+}
+
+machine() { # trace: the machine's replay of it, in $work
+  (cd "$work" && wall "$home/bin/mmkit" run --trace "oracle-general:$1" \
+    --set mmkit.machine.memory.size=1GiB --set mmkit.machine.memory.backing=none \
+    --set mmkit.machine.paging.swap.size=5GiB --set "mmkit.machine.paging.resident-limit=$n" \
+    --set "mmkit.machine.replacement.impl=$p" --format json)
+}
+
 host before
-printf "%-8s %7s %5s %10s %10s %10s\n" policy size round cachesim mmkit lean
+printf "%-8s %7s %5s %10s %10s %10s %10s %10s\n" policy size round cachesim mmkit lean replay fixed
 for p in $policies; do
   for n in $sizes; do
-    best_c= best_m= best_l=
+    best_c= best_m= best_l= best_r= best_f=
     for r in $(seq "$rounds"); do
-      c=- l=-
+      c=- l=- lr=- f=-
       if [ -n "${CACHESIM:-}" ]; then
         c=$(cd "$work" && wall "$CACHESIM" "$trace" oracleGeneral "$p" "$n" --ignore-obj-size 1)
-        best_c=$(echo "$c ${best_c:-$c}" | awk '{print ($1 < $2) ? $1 : $2}')
+        best_c=$(best "$best_c" "$c")
       fi
       if [ -n "$lean" ] && [ "$p" = fifo ]; then
         l=$(cd "$work" && wall java -XX:+UseSerialGC -XX:+UseTransparentHugePages -XX:-UseCompressedOops \
           -cp "$lean" PeerLean machine "$trace" "$n")
-        best_l=$(echo "$l ${best_l:-$l}" | awk '{print ($1 < $2) ? $1 : $2}')
+        lr=$(grep -o 'replay [0-9.]* s' "$work/out" | awk '{print $2}')
+        best_l=$(best "$best_l" "$l")
+        best_r=$(best "$best_r" "$lr")
       fi
-      m=$(cd "$work" && wall "$home/bin/mmkit" run --trace "oracle-general:$trace" \
-        --set mmkit.machine.memory.size=1GiB --set mmkit.machine.memory.backing=none \
-        --set mmkit.machine.paging.swap.size=5GiB --set "mmkit.machine.paging.resident-limit=$n" \
-        --set "mmkit.machine.replacement.impl=$p" --format json)
-      best_m=$(echo "$m ${best_m:-$m}" | awk '{print ($1 < $2) ? $1 : $2}')
-      printf "%-8s %7s %5s %10s %10s %10s\n" "$p" "$n" "$r" "$c" "$m" "$l"
+      if [ -n "$prefix" ]; then
+        f=$(machine "$prefix")
+        best_f=$(best "$best_f" "$f")
+      fi
+      m=$(machine "$trace")
+      best_m=$(best "$best_m" "$m")
+      printf "%-8s %7s %5s %10s %10s %10s %10s %10s\n" "$p" "$n" "$r" "$c" "$m" "$l" "$lr" "$f"
     done
+    printf "%-8s %7s %5s %10s %10s %10s %10s %10s" "$p" "$n" best "${best_c:--}" "$best_m" "${best_l:--}" \
+      "${best_r:--}" "${best_f:--}"
     if [ -n "$best_c" ]; then
-      printf "%-8s %7s %5s %10s %10s %10s   mmkit/cachesim %.2f%s\n" "$p" "$n" best "$best_c" "$best_m" "${best_l:--}" \
-        "$(echo "$best_m $best_c" | awk '{print $1 / $2}')" \
-        "$([ -n "$best_l" ] && echo "$best_l $best_c" | awk '{printf "  lean/cachesim %.2f", $1 / $2}')"
-    else
-      printf "%-8s %7s %5s %10s %10s %10s\n" "$p" "$n" best - "$best_m" "${best_l:--}"
+      printf "   mmkit/cachesim %.2f" "$(echo "$best_m $best_c" | awk '{print $1 / $2}')"
+      [ -n "$best_l" ] && printf "  lean/cachesim %.2f" "$(echo "$best_l $best_c" | awk '{print $1 / $2}')"
+      [ -n "$best_r" ] && [ -n "$best_f" ] && printf "  floor/cachesim %.2f" \
+        "$(echo "$best_f $best_r $best_c" | awk '{print ($1 + $2) / $3}')"
     fi
+    printf "\n"
   done
 done
 host after

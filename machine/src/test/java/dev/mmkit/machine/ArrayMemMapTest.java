@@ -51,12 +51,16 @@ class ArrayMemMapTest {
         assertThat(memMap.privateData(7)).isEqualTo(-1L);
         assertThat(memMap.mapcount(7)).isEqualTo(2);
         memMap.reset(7);
-        assertThat(memMap.flags(7)).isZero();
-        assertThat(memMap.refcount(7)).isZero();
-        assertThat(memMap.mapcount(7)).isZero();
-        assertThat(memMap.mapping(7)).isZero();
-        assertThat(memMap.index(7)).isZero();
-        assertThat(memMap.privateData(7)).isZero();
+        assertEveryFieldZero(7);
+    }
+
+    private void assertEveryFieldZero(long pfn) {
+        assertThat(memMap.flags(pfn)).isZero();
+        assertThat(memMap.refcount(pfn)).isZero();
+        assertThat(memMap.mapcount(pfn)).isZero();
+        assertThat(memMap.mapping(pfn)).isZero();
+        assertThat(memMap.index(pfn)).isZero();
+        assertThat(memMap.privateData(pfn)).isZero();
     }
 
     @Test
@@ -120,11 +124,7 @@ class ArrayMemMapTest {
         assertThat(memMap.index(7)).isEqualTo(77);
         assertThat(memMap.mapcount(7)).isZero();
         memMap.reset(6);
-        assertThat(memMap.flags(6)).isZero();
-        assertThat(memMap.refcount(6)).isZero();
-        assertThat(memMap.mapping(6)).isZero();
-        assertThat(memMap.index(6)).isZero();
-        assertThat(memMap.privateData(6)).isZero();
+        assertEveryFieldZero(6);
         assertThatThrownBy(() -> memMap.setPage(16, 0, 1, 0, 0, 0, 0))
             .isInstanceOf(IndexOutOfBoundsException.class)
             .hasMessage("pfn 0x10 outside memory (0x0-0xf)");

@@ -54,6 +54,12 @@ import java.util.Set;
  * <p>Before every {@value #PREFETCH}th record the replay hands that record and the next
  * ones of the block, {@value #PREFETCH} at most, to {@link Kernel#prefetch}: the machine
  * reads ahead the host memory they will need (see there), and nothing simulated changes.
+ * Hints of 32 records gave the machine twice as many loads in flight per hint as hints of
+ * 16, and half the hints: ms per 250,000 references at the steady rate, 3 alternated
+ * rounds, 16 against 32, fifo@100000 42-42.5 against 37-39, fifo@10000 47.5-52 against
+ * 45.5-49, lru@10000 51-52.5 against 48, lru@100000 55-63 against 56-57.5, clock@1000 64-68
+ * against 63-64, fifo@1000 45-47 against 44-46 (4 rounds); hints of 8 were slower (49-51.5),
+ * of 64 and 128 no faster than 32.
  *
  * <p>[1] J. Yang, Y. Yue, K. V. Rashmi, "A large scale analysis of hundreds of in-memory
  * cache clusters at Twitter", OSDI 2020; libCacheSim, github.com/1a1a11a/libCacheSim.
@@ -64,7 +70,7 @@ final class OracleGeneralTrace implements WorkloadSource {
     static final int WINDOW = 1 << 14;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Records per {@link Kernel#prefetch} hint. */
-    static final int PREFETCH = 16;
+    static final int PREFETCH = 32;
     private static final long MAX_PAGE_NUMBER = (1L << (64 - Page.SHIFT)) - 1;
 
     private final Path path;

@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code bench/peer-cachesim.c} for a same-day C figure of cachesim's FIFO and LRU loop on
  * the same file).
  *
- * <p>{@link #replayWithHints} does the same and, before every 16th reference, hands the
- * next 16 to {@code Kernel.prefetch} as {@code mmkit run --trace} does for an oracleGeneral
+ * <p>{@link #replayWithHints} does the same and, before every 32nd reference, hands the
+ * next 32 to {@code Kernel.prefetch} as {@code mmkit run --trace} does for an oracleGeneral
  * trace; {@link #replay} gives none.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgs = {"-Xmx3g"})
 public class ReplayBench {
     private static final int TRACE = 1 << 22;
-    private static final int HINT = 16;
+    private static final int HINT = 32;
 
     @State(Scope.Benchmark)
     public static class Replay {

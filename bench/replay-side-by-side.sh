@@ -68,7 +68,7 @@ best() { # best_so_far value: the smaller
   echo "$2 ${1:-$2}" | awk '{print ($1 < $2) ? $1 : $2}'
 }
 
-machine() { # trace: the machine's replay of it, in $work
+machine() { # trace: the machine's replay of it with the loop's policy $p and size $n, in $work
   (cd "$work" && wall "$home/bin/mmkit" run --trace "oracle-general:$1" \
     --set mmkit.machine.memory.size=1GiB --set mmkit.machine.memory.backing=none \
     --set mmkit.machine.paging.swap.size=5GiB --set "mmkit.machine.paging.resident-limit=$n" \

@@ -51,9 +51,10 @@ import java.util.Set;
  * the runs' spread), and cost more: the read copies each block twice, through the channel's
  * direct buffer, and those copies pass through the host's L2 with the machine's page tables.
  *
- * <p>Before every {@value #PREFETCH}th record the replay hands that record and the next
- * ones of the block, {@value #PREFETCH} at most, to {@link Kernel#prefetch}: the machine
- * reads ahead the host memory they will need (see there), and nothing simulated changes.
+ * <p>Before each record whose index is a multiple of {@value #PREFETCH}, the replay hands
+ * that record and the next ones of the block, {@value #PREFETCH} at most, to
+ * {@link Kernel#prefetch}: the machine reads ahead the host memory they will need (see
+ * there), and nothing simulated changes.
  * Hints of 32 records gave the machine twice as many loads in flight per hint as hints of
  * 16, and half the hints: ms per 250,000 references at the steady rate, 3 alternated
  * rounds, 16 against 32, fifo@100000 42-42.5 against 37-39, fifo@10000 47.5-52 against

@@ -28,6 +28,9 @@
 #                   the exit; bin/mmkit picks C1 for a file this short, the faster start).
 #                   With LEAN, fixed + replay is a floor for a machine whose replay were as
 #                   lean as the peer's, printed against cachesim as floor/cachesim; 0: not
+#   HALF            1: also run cachesim and the machine on the trace's first half, and print
+#                   what the second half cost each (best whole less best half): the steady
+#                   rate, apart from the start and the warm-up; 0 (default): not
 # The machine runs with 1 GiB of RAM, no data kept (backing = none), 5 GiB of swap and the
 # size as its resident limit: the trace's pages are the replay process's pages.
 set -euo pipefail
@@ -45,6 +48,11 @@ trap 'rm -rf "$work"' EXIT
 lean=
 if [ "${LEAN:-1}" = 1 ]; then
   javac -d "$work/lean" "$here/bench/peer-lean.java" && lean=$work/lean
+fi
+half=
+if [ "${HALF:-0}" = 1 ]; then
+  half=$work/first-half.oracleGeneral
+  head -c $(( $(wc -c < "$trace") / 48 * 24 )) "$trace" > "$half"
 fi
 prefix=
 if [ "${FIXED:-1}" = 1 ]; then
@@ -76,12 +84,13 @@ machine() { # trace: the machine's replay of it with the loop's policy $p and si
 }
 
 host before
-printf "%-8s %7s %5s %10s %10s %10s %10s %10s\n" policy size round cachesim mmkit lean replay fixed
+printf "%-8s %7s %5s %10s %10s %10s %10s %10s %10s %10s\n" policy size round cachesim mmkit lean replay fixed \
+  c-half m-half
 for p in $policies; do
   for n in $sizes; do
-    best_c= best_m= best_l= best_r= best_f=
+    best_c= best_m= best_l= best_r= best_f= best_ch= best_mh=
     for r in $(seq "$rounds"); do
-      c=- l=- lr=- f=-
+      c=- l=- lr=- f=- ch=- mh=-
       if [ -n "${CACHESIM:-}" ]; then
         c=$(cd "$work" && wall "$CACHESIM" "$trace" oracleGeneral "$p" "$n" --ignore-obj-size 1)
         best_c=$(best "$best_c" "$c")
@@ -97,17 +106,27 @@ for p in $policies; do
         f=$(machine "$prefix")
         best_f=$(best "$best_f" "$f")
       fi
+      if [ -n "$half" ]; then
+        if [ -n "${CACHESIM:-}" ]; then
+          ch=$(cd "$work" && wall "$CACHESIM" "$half" oracleGeneral "$p" "$n" --ignore-obj-size 1)
+          best_ch=$(best "$best_ch" "$ch")
+        fi
+        mh=$(machine "$half")
+        best_mh=$(best "$best_mh" "$mh")
+      fi
       m=$(machine "$trace")
       best_m=$(best "$best_m" "$m")
-      printf "%-8s %7s %5s %10s %10s %10s %10s %10s\n" "$p" "$n" "$r" "$c" "$m" "$l" "$lr" "$f"
+      printf "%-8s %7s %5s %10s %10s %10s %10s %10s %10s %10s\n" "$p" "$n" "$r" "$c" "$m" "$l" "$lr" "$f" "$ch" "$mh"
     done
-    printf "%-8s %7s %5s %10s %10s %10s %10s %10s" "$p" "$n" best "${best_c:--}" "$best_m" "${best_l:--}" \
-      "${best_r:--}" "${best_f:--}"
+    printf "%-8s %7s %5s %10s %10s %10s %10s %10s %10s %10s" "$p" "$n" best "${best_c:--}" "$best_m" "${best_l:--}" \
+      "${best_r:--}" "${best_f:--}" "${best_ch:--}" "${best_mh:--}"
     if [ -n "$best_c" ]; then
       printf "   mmkit/cachesim %.2f" "$(echo "$best_m $best_c" | awk '{print $1 / $2}')"
       [ -n "$best_l" ] && printf "  lean/cachesim %.2f" "$(echo "$best_l $best_c" | awk '{print $1 / $2}')"
       [ -n "$best_r" ] && [ -n "$best_f" ] && printf "  floor/cachesim %.2f" \
         "$(echo "$best_f $best_r $best_c" | awk '{print ($1 + $2) / $3}')"
+      [ -n "$best_ch" ] && printf "  second half: cachesim %.2f s, mmkit %.2f s" \
+        "$(echo "$best_c $best_ch" | awk '{print $1 - $2}')" "$(echo "$best_m $best_mh" | awk '{print $1 - $2}')"
     fi
     printf "\n"
   done

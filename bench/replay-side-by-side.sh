@@ -6,7 +6,7 @@
 # under /usr/bin/time, so that a neighbour's load on this shared host falls on both alike.
 # It prints every wall time and, per configuration, the best of the rounds of each (a busy
 # host only ever adds time) and their ratio; before and after, `memory-latency` (when built
-# at $MEMORY_LATENCY) says how contended the host's memory was.
+# at $MEMORY_LATENCY) says how contended the host's memory was, on each CPU.
 #
 # Usage: bench/replay-side-by-side.sh TRACE [ROUNDS]
 #   TRACE     an oracleGeneral file, e.g. from
@@ -62,9 +62,14 @@ if [ "${FIXED:-1}" = 1 ]; then
   head -c 24000 "$trace" > "$prefix"
 fi
 
-host() {
+host() { # when: memory-latency at 8 MiB on each CPU (on this VM one CPU at a time can share its host core
+  # with a busy neighbour, and then runs 1.5-2 times slower; which one changes within seconds)
   if [ -x "$latency" ]; then
-    echo "# host memory $1: $("$latency" --huge 8 | tail -1 | sed 's/^ *//')"
+    local line="# host memory $1 (8 MiB, huge pages advised):" cpu
+    for cpu in $(seq 0 $(($(nproc) - 1))); do
+      line="$line cpu$cpu $(taskset -c "$cpu" "$latency" --huge 8 | tail -1 | grep -o '[0-9.]* ns')"
+    done
+    echo "$line"
   fi
 }
 

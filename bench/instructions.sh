@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# instructions.sh: how many x86 instructions the machine executes per reference of a trace
+# replay once compiled, counted by valgrind, and (BY_METHOD=1) how they split over the
+# methods the JIT compiled. Counts, unlike times, do not depend on the host's neighbours.
+#
+# This VM's timings swing by half within seconds (bench/RESULTS.md: one CPU at a time shares
+# its host core with a busy neighbour). An instruction count of the same run is the same
+# every time to a few per mille, so a change to the fault path can be judged by what it
+# removes. The machine's replay is bound by its instructions more than by memory: on a
+# trace whose tables stay in the host's caches it executes about three times the lean
+# peer's instructions per reference (bench/peer-lean.java) and takes about twice its time.
+#
+# How: the trace's first FIRST and first SECOND million records are replayed under
+# valgrind's cachegrind (fifo, the size's resident limit, the side-by-side script's machine)
+# with -Xbatch, so that every compilation happens at the same point of every run; the
+# instructions of the longer run less those of the shorter, divided by the records between
+# them, are the compiled replay's cost per reference (the boot, the warm-up and the exit
+# cancel out). BY_METHOD=1 instead replays the first SECOND million under callgrind with
+# the JIT's log (-XX:+LogCompilation) and charges each instruction to the compiled method
+# whose code holds it: instructions per reference, per method and tier, the largest first
+# (the boot's and the warm-up's share is small over a few million references).
+#
+# Usage: bench/instructions.sh TRACE [SIZE]      (SIZE: resident pages, default 1000)
+#   TRACE   an oracleGeneral file of at least SECOND million records; a uniform trace over
+#           a few thousand pages keeps every table in the host's caches, e.g.
+#           mmkit trace uniform --pages 5000 --references 10000000 --seed 1 u5k.oracleGeneral
+# Environment: MMKIT_HOME (default assembly/target/mmkit of this checkout), POLICY (fifo),
+#   FIRST and SECOND (millions of records, default 3 and 5), BY_METHOD (0), MMKIT_JAVA_OPTS
+#   (added to -Xbatch). Needs valgrind and python3; each run takes a few minutes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+trace=$(readlink -f "${1:?usage: bench/instructions.sh TRACE [SIZE]}")
+size=${2:-1000}
+home=${MMKIT_HOME:-$here/assembly/target/mmkit}
+policy=${POLICY:-fifo}
+first=${FIRST:-3}
+second=${SECOND:-5}
+[ -x "$home/bin/mmkit" ] || { echo "instructions: no $home/bin/mmkit: build with mvn -q package -DskipTests" >&2; exit 2; }
+command -v valgrind > /dev/null || { echo "instructions: valgrind is not installed" >&2; exit 2; }
+[ "$first" -lt "$second" ] || { echo "instructions: FIRST ($first) must be less than SECOND ($second)" >&2; exit 2; }
+records=$(( $(wc -c < "$trace") / 24 ))
+[ "$records" -ge $((second * 1000000)) ] || { echo "instructions: $trace has $records records, fewer than $second million" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+prefix() { # millions: the trace's first that many million records, as a file in $work
+  head -c $(($1 * 24000000)) "$trace" > "$work/first-$1m.oracleGeneral"
+  echo "$work/first-$1m.oracleGeneral"
+}
+
+replay() { # tool-options... -- trace: the machine's replay under valgrind; prints valgrind's summary on stderr
+  local opts=() t
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  t=$2
+  (cd "$work" && MMKIT_JAVA_OPTS="-Xbatch ${MMKIT_JAVA_OPTS:-}" valgrind "${opts[@]}" --smc-check=all-non-file \
+    --trace-children=yes --trace-children-skip='*/readlink,*/dirname,*/wc' \
+    "$home/bin/mmkit" run --trace "oracle-general:$t" \
+    --set mmkit.machine.memory.size=1GiB --set mmkit.machine.memory.backing=none \
+    --set mmkit.machine.paging.swap.size=5GiB --set "mmkit.machine.paging.resident-limit=$size" \
+    --set "mmkit.machine.replacement.impl=$policy" --set "mmkit.run.directory=$work/run" --format json \
+    > "$work/report.json")
+}
+
+if [ "${BY_METHOD:-0}" != 1 ]; then
+  declare -A ir
+  for m in "$first" "$second"; do
+    ir[$m]=$(replay --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null -- "$(prefix "$m")" 2>&1 \
+      | grep 'I *refs:' | tail -1 | tr -d , | awk '{print $NF}')
+  done
+  echo "$policy@$size $(basename "$trace"): $(( (ir[$second] - ir[$first]) / ((second - first) * 1000000) )) instructions" \
+    "per reference (${second}M records ${ir[$second]}, ${first}M ${ir[$first]})"
+  exit 0
+fi
+
+MMKIT_JAVA_OPTS="${MMKIT_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile=$work/jit.log" \
+  replay --tool=callgrind --dump-instr=yes "--callgrind-out-file=$work/callgrind.%p" -- "$(prefix "$second")" 2> /dev/null
+python3 - "$work" "$second" <<'PY'
+import bisect, collections, glob, os, re, sys
+work, millions = sys.argv[1], int(sys.argv[2])
+# the JVM's profile is the largest (the launcher's helpers leave small ones)
+profile = max(glob.glob(os.path.join(work, 'callgrind.*')), key=os.path.getsize)
+ir = collections.Counter()
+addr, skip, total = 0, False, 0
+for line in open(profile):
+    if line.startswith('calls='):
+        skip = True  # the next cost line is the call's inclusive cost, not this instruction's
+        continue
+    if line[0] in '0123456789+-*':
+        fields = line.split()
+        a = fields[0]
+        if a.startswith('0x'):
+            addr = int(a, 16)
+        elif a[0] == '+':
+            addr += int(a[1:])
+        elif a[0] == '-':
+            addr -= int(a[1:])
+        if skip:
+            skip = False
+            continue
+        if len(fields) >= 3:
+            ir[addr] += int(fields[2])
+            total += int(fields[2])
+code = []  # (start, end, method, tier)
+for line in open(os.path.join(work, 'jit.log'), errors='replace'):
+    if line.startswith('<nmethod '):
+        d = dict(re.findall(r"(\w+)='([^']*)'", line))
+        if 'address' in d and 'method' in d:
+            start = int(d['address'], 16)
+            holder, name = d['method'].split()[:2]
+            kind = ' (OSR)' if d.get('compile_kind') == 'osr' else ''
+            code.append((start, start + int(d['size']), holder.replace('/', '.') + '.' + name + kind, d.get('level', '?')))
+code.sort()
+starts = [c[0] for c in code]
+by = collections.Counter()
+for a, n in ir.items():
+    i = bisect.bisect_right(starts, a) - 1
+    while i >= 0 and not code[i][0] <= a < code[i][1] and a - code[i][0] < 1 << 20:
+        i -= 1
+    by[(code[i][2], code[i][3]) if i >= 0 and code[i][0] <= a < code[i][1] else ('(not compiled code: the JVM, the interpreter, libraries)', '')] += n
+refs = millions * 1000000
+print('%d instructions over %d million records, %.0f per reference; per reference, by compiled method:' % (total, millions, total / refs))
+for (method, tier), n in by.most_common(30):
+    print('%8.1f  %s%s' % (n / refs, method, ' [tier %s]' % tier if tier else ''))
+PY

@@ -413,18 +413,32 @@ abstract class TlbLevel {
         return true;
     }
 
-    /** {@code invlpg}: drops every entry translating {@code vaddr} for {@code asid} (−1: only global ones). */
+    /**
+     * {@code invlpg}: drops every entry translating {@code vaddr} for {@code asid} (−1: only
+     * global ones). The size classes above 4 KiB are looked at only while the level holds a
+     * large entry ({@code nrLarge}), as {@link #probe} does: a reclaim shoots down one page
+     * per eviction, and three empty classes cost it more instructions than the 4 KiB probe.
+     */
     final void invalidatePage(long vaddr, int asid) {
-        for (int size = 0; size < TlbEntry.NR_SIZES; size++) {
-            if (nrBySize[size] == 0) {
-                continue;
+        if (nrBySize[TlbEntry.SIZE_4K] != 0) {
+            invalidatePage(vaddr, asid, TlbEntry.SIZE_4K);
+        }
+        if (nrLarge != 0) {
+            for (int size = TlbEntry.SIZE_2M; size < TlbEntry.NR_SIZES; size++) {
+                if (nrBySize[size] != 0) {
+                    invalidatePage(vaddr, asid, size);
+                }
             }
-            long page = TlbEntry.pageNumber(vaddr, size);
-            long key = asid < 0 ? TlbEntry.NO_KEY : TlbEntry.key(page, asid, size);
-            int slot;
-            while ((slot = find(setOf(page), key, TlbEntry.globalKey(page, size))) >= 0) {
-                leave(slot); // the ASID's entry and a global one may both be cached
-            }
+        }
+    }
+
+    /** {@link #invalidatePage(long, int)} for one size class. */
+    private void invalidatePage(long vaddr, int asid, int size) {
+        long page = TlbEntry.pageNumber(vaddr, size);
+        long key = asid < 0 ? TlbEntry.NO_KEY : TlbEntry.key(page, asid, size);
+        int slot;
+        while ((slot = find(setOf(page), key, TlbEntry.globalKey(page, size))) >= 0) {
+            leave(slot); // the ASID's entry and a global one may both be cached
         }
     }
 

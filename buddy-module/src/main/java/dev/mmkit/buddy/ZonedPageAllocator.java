@@ -250,8 +250,14 @@ public abstract class ZonedPageAllocator implements PageAllocator {
         }
         int z = zoneIndex(pfn);
         checkAllocated(z, pfn, order);
-        for (long p = pfn, end = pfn + (1L << order); p < end; p++) {
-            memMap.reset(p); // free_pages_prepare: the caller need not clear what it set
+        // free_pages_prepare: the caller need not clear what it set. Order 0, a user page's
+        // every free, without the loop, whose set-up cost it more than the one reset
+        if (order == 0) {
+            memMap.reset(pfn);
+        } else {
+            for (long p = pfn, end = pfn + (1L << order); p < end; p++) {
+                memMap.reset(p);
+            }
         }
         vmstat.add(VmItem.PGFREE, 1L << order);
         release(z, pfn, order);

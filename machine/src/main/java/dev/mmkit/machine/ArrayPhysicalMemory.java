@@ -155,6 +155,15 @@ public final class ArrayPhysicalMemory implements PhysicalMemory {
     }
 
     @Override
+    public long exchangeLong(long paddr, long value) {
+        byte[] frame = frameForWrite(wordIndex(paddr, 8));
+        int offset = Page.offset(paddr);
+        long old = (long) LONG.get(frame, offset);
+        LONG.set(frame, offset, value);
+        return old;
+    }
+
+    @Override
     public long orLong(long paddr, long bits) {
         byte[] frame = frameForWrite(wordIndex(paddr, 8));
         int offset = Page.offset(paddr);

@@ -37,6 +37,19 @@ class ArrayPhysicalMemoryTest {
     }
 
     @Test
+    void exchangeLongReplacesAWordAndReturnsTheOldValueAsReadThenWriteWould() {
+        memory.writeLong(0x2010, 0x5003L); // a present entry: frame 5, P | RW
+        assertThat(memory.exchangeLong(0x2010, 0x7700L)).isEqualTo(0x5003L); // a swap entry in its place
+        assertThat(memory.readLong(0x2010)).isEqualTo(0x7700L);
+        assertThat(memory.exchangeLong(0x3ff8, 0x42L)).as("a frame never written reads zero").isZero();
+        assertThat(memory.readLong(0x3ff8)).isEqualTo(0x42L);
+        assertThat(memory.populatedFrames()).as("storage as a write creates it").isEqualTo(2);
+        assertThatThrownBy(() -> memory.exchangeLong(0x2014, 1)).hasMessage("physical address 0x2014 not aligned to 8 bytes");
+        assertThatThrownBy(() -> memory.exchangeLong(0x4000, 1)).hasMessage("physical address 0x4000 outside memory (0x0-0x3fff)");
+        assertThat(memory.readLong(0x2010)).as("a refused exchange changes nothing").isEqualTo(0x7700L);
+    }
+
+    @Test
     void bulkCopiesCrossFrameBoundaries() {
         byte[] src = new byte[100];
         for (int i = 0; i < src.length; i++) {

@@ -36,6 +36,18 @@ public interface PhysicalMemory {
     /** Atomically (with respect to the simulated CPUs) sets bits in a 64-bit word, returning the old value. */
     long orLong(long paddr, long bits);
 
+    /**
+     * Atomically (with respect to the simulated CPUs) replaces a 64-bit word, returning the
+     * old value ({@code xchg}, as {@code ptep_get_and_clear} exchanges a page-table entry);
+     * {@code paddr} must be 8-byte aligned. The default reads and then writes; an
+     * implementation finds the word once.
+     */
+    default long exchangeLong(long paddr, long value) {
+        long old = readLong(paddr);
+        writeLong(paddr, value);
+        return old;
+    }
+
     /** Copies {@code length} bytes out of memory into {@code dst}. */
     void read(long paddr, byte[] dst, int offset, int length);
 

@@ -549,14 +549,19 @@ final class RadixPageTable implements PageTable {
             return 0;
         }
         long addr = entryAddress(table, vaddr, target);
-        long old = read(addr);
-        if (target > 1 && Pte.isPresent(old) && !isLeaf(target, old)) {
-            // the directory entry points to a table of smaller pages: replacing it would lose
-            // them and leak the table (as a small page under a large one is refused in descend)
-            throw new IllegalStateException("vaddr " + Page.hex(vaddr) + ": a level-" + (target - 1)
-                + " page table is in the way of a large page at level " + target);
+        long old;
+        if (target == 1 && entryShift == 3) {
+            old = memory.exchangeLong(addr, value); // a leaf entry: nothing to check first, the word found once
+        } else {
+            old = read(addr);
+            if (target > 1 && Pte.isPresent(old) && !isLeaf(target, old)) {
+                // the directory entry points to a table of smaller pages: replacing it would lose
+                // them and leak the table (as a small page under a large one is refused in descend)
+                throw new IllegalStateException("vaddr " + Page.hex(vaddr) + ": a level-" + (target - 1)
+                    + " page table is in the way of a large page at level " + target);
+            }
+            write(addr, value, target);
         }
-        write(addr, value, target);
         if (old == 0 && value != 0) {
             tables.addUsed(table, 1);
         } else if (value == 0 && (old != 0 ? tables.addUsed(table, -1) : tables.used(table)) == 0) {

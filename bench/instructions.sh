@@ -37,6 +37,7 @@ first=${FIRST:-3}
 second=${SECOND:-5}
 [ -x "$home/bin/mmkit" ] || { echo "instructions: no $home/bin/mmkit: build with mvn -q package -DskipTests" >&2; exit 2; }
 command -v valgrind > /dev/null || { echo "instructions: valgrind is not installed" >&2; exit 2; }
+[ -f "$trace" ] || { echo "instructions: $trace: no such file" >&2; exit 2; }
 [ "$first" -lt "$second" ] || { echo "instructions: FIRST ($first) must be less than SECOND ($second)" >&2; exit 2; }
 records=$(( $(wc -c < "$trace") / 24 ))
 [ "$records" -ge $((second * 1000000)) ] || { echo "instructions: $trace has $records records, fewer than $second million" >&2; exit 2; }
@@ -64,8 +65,9 @@ replay() { # tool-options... -- trace: the machine's replay under valgrind; prin
 if [ "${BY_METHOD:-0}" != 1 ]; then
   declare -A ir
   for m in "$first" "$second"; do
-    ir[$m]=$(replay --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null -- "$(prefix "$m")" 2>&1 \
-      | grep 'I *refs:' | tail -1 | tr -d , | awk '{print $NF}')
+    replay --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null -- "$(prefix "$m")" > "$work/valgrind.out" 2>&1 \
+      || { echo "instructions: the replay of ${m}M records failed:" >&2; tail -5 "$work/valgrind.out" >&2; exit 1; }
+    ir[$m]=$(grep 'I *refs:' "$work/valgrind.out" | tail -1 | tr -d , | awk '{print $NF}')
   done
   echo "$policy@$size $(basename "$trace"): $(( (ir[$second] - ir[$first]) / ((second - first) * 1000000) )) instructions" \
     "per reference (${second}M records ${ir[$second]}, ${first}M ${ir[$first]})"
@@ -73,7 +75,8 @@ if [ "${BY_METHOD:-0}" != 1 ]; then
 fi
 
 MMKIT_JAVA_OPTS="${MMKIT_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile=$work/jit.log" \
-  replay --tool=callgrind --dump-instr=yes "--callgrind-out-file=$work/callgrind.%p" -- "$(prefix "$second")" 2> /dev/null
+  replay --tool=callgrind --dump-instr=yes "--callgrind-out-file=$work/callgrind.%p" -- "$(prefix "$second")" \
+  > "$work/valgrind.out" 2>&1 || { echo "instructions: the replay failed:" >&2; tail -5 "$work/valgrind.out" >&2; exit 1; }
 python3 - "$work" "$second" <<'PY'
 import bisect, collections, glob, os, re, sys
 work, millions = sys.argv[1], int(sys.argv[2])

@@ -32,7 +32,7 @@ public final class Main implements Callable<Integer> {
     public static final int USAGE = 2;
 
     /** Picocli's system property: the classes whose built-in converters it does not look up. */
-    static final String CONVERTERS_EXCLUDES = "picocli.converters.excludes";
+    private static final String CONVERTERS_EXCLUDES = "picocli.converters.excludes";
 
     final PrintStream out;
     final PrintStream err;

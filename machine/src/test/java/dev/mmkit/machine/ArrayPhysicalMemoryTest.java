@@ -6,6 +6,9 @@ package dev.mmkit.machine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mmkit.api.hw.PhysicalMemory;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 
 class ArrayPhysicalMemoryTest {
@@ -37,7 +40,7 @@ class ArrayPhysicalMemoryTest {
     }
 
     @Test
-    void exchangeLongReplacesAWordAndReturnsTheOldValueAsReadThenWriteWould() {
+    void exchangeLongReplacesAWordAndReturnsTheOldValue() {
         memory.writeLong(0x2010, 0x5003L); // a present entry: frame 5, P | RW
         assertThat(memory.exchangeLong(0x2010, 0x7700L)).isEqualTo(0x5003L); // a swap entry in its place
         assertThat(memory.readLong(0x2010)).isEqualTo(0x7700L);
@@ -47,6 +50,21 @@ class ArrayPhysicalMemoryTest {
         assertThatThrownBy(() -> memory.exchangeLong(0x2014, 1)).hasMessage("physical address 0x2014 not aligned to 8 bytes");
         assertThatThrownBy(() -> memory.exchangeLong(0x4000, 1)).hasMessage("physical address 0x4000 outside memory (0x0-0x3fff)");
         assertThat(memory.readLong(0x2010)).as("a refused exchange changes nothing").isEqualTo(0x7700L);
+    }
+
+    @Test
+    void theInterfacesExchangeReadsThenWritesAsTheArraysOwnDoes() throws Exception {
+        ArrayPhysicalMemory behind = new ArrayPhysicalMemory(4, true);
+        // every method but the default ones goes to the arrays: exchangeLong is then the interface's
+        PhysicalMemory byDefault = (PhysicalMemory) Proxy.newProxyInstance(PhysicalMemory.class.getClassLoader(),
+            new Class<?>[] {PhysicalMemory.class}, (proxy, method, args) -> method.isDefault()
+                ? InvocationHandler.invokeDefault(proxy, method, args) : method.invoke(behind, args));
+        memory.writeLong(0x1008, 0x5003L);
+        byDefault.writeLong(0x1008, 0x5003L);
+        for (long value : new long[] {0x7700L, 0L, -1L}) {
+            assertThat(byDefault.exchangeLong(0x1008, value)).isEqualTo(memory.exchangeLong(0x1008, value));
+            assertThat(behind.readLong(0x1008)).isEqualTo(memory.readLong(0x1008)).isEqualTo(value);
+        }
     }
 
     @Test

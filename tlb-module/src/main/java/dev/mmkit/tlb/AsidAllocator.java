@@ -118,7 +118,7 @@ final class AsidAllocator {
             owner[0] = asid;
             return false;
         }
-        int hw = hwAsid(asid);
+        int hw = lookUp(asid);
         if (hw >= 0) {
             currentHw = hw;
             return false;
@@ -132,11 +132,20 @@ final class AsidAllocator {
         return rolledOver;
     }
 
-    /** The hardware ASID of {@code asid} in this generation, or −1. */
+    /**
+     * The hardware ASID of {@code asid} in this generation, or −1. The current address
+     * space's is {@link #currentHw} (every activation and rollover leaves it so), which a
+     * shootdown of the running process, the common one, finds without the table's probe.
+     */
     int hwAsid(int asid) {
-        if (!enabled) {
-            return asid == current ? 0 : -1;
+        if (asid == current) {
+            return currentHw;
         }
+        return enabled ? lookUp(asid) : -1;
+    }
+
+    /** {@link #hwAsid} from the table (ASIDs on). */
+    private int lookUp(int asid) {
         int i = indexOf(asid);
         if (keys[i] == EMPTY) {
             return -1;

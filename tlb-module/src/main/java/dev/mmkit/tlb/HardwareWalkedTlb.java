@@ -27,6 +27,12 @@ final class HardwareWalkedTlb extends AbstractTlb {
         level.insert(vaddr, currentHw, pte, sizeClass(pageShift));
     }
 
+    /** {@code invlpg} in the one level, without the loop over levels every other TLB takes. */
+    @Override
+    public void invalidatePage(long vaddr, int asid) {
+        level.invalidatePage(vaddr, asids.hwAsid(asid));
+    }
+
     static int sizeClass(int pageShift) {
         int size = TlbEntry.sizeClass(pageShift);
         if (size < 0) {

@@ -31,6 +31,11 @@ class AsidAllocatorTest {
         assertThat(a.activate(10)).isFalse();
         assertThat(a.currentHw()).isEqualTo(1);
         assertThat(a.rollovers()).isEqualTo(1);
+        // an invalidation's lookup: the current address space's own (the shortcut), another's
+        // of this generation (the table), one of the last generation (none)
+        assertThat(a.hwAsid(10)).isEqualTo(1);
+        assertThat(a.hwAsid(40)).isZero();
+        assertThat(a.hwAsid(20)).isEqualTo(-1);
         a.verify();
     }
 

@@ -169,7 +169,9 @@ final class Reclaim {
         if (!cached && !Gfp.mayIo(gfp)) {
             return false;
         }
-        boolean shmem = k.shmem.isShmem(pfn);
+        // the page is anonymous: its anon_vma, read once, says whether it is shmem and which VMA maps it
+        AnonVma av = k.rmap.anonVma(memMap.mapping(pfn));
+        boolean shmem = Shmem.isObject(av);
         long slot;
         if (cached) {
             slot = memMap.privateData(pfn);
@@ -196,7 +198,7 @@ final class Reclaim {
         // entry is written, and dropped again if the exchange fails: the slot's word and the
         // page-table entry are then fetched together instead of one after the other.
         int exchanged = 0;
-        Vma sole = mapcount == 1 ? k.rmap.soleAnonVma(pfn) : null;
+        Vma sole = mapcount == 1 ? k.rmap.soleAnonVma(av, pfn) : null;
         if (sole != null) {
             long va = memMap.index(pfn) << Page.SHIFT;
             k.tlbFlush.syncBits(sole.mm, va); // the D that the exchange reads

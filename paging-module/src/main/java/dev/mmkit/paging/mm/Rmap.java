@@ -206,7 +206,7 @@ final class Rmap {
             k.files.rmapWalkFile(pfn, id, visitor);
             return;
         }
-        AnonVma av = id > 0 && id < anonVmas.length ? anonVmas[id] : null;
+        AnonVma av = anonVma(id);
         if (av == null) {
             return;
         }
@@ -228,8 +228,11 @@ final class Rmap {
      * page tables; null otherwise (the caller then takes {@link #rmapWalk}).
      */
     Vma soleAnonVma(long pfn) {
-        int id = memMap.mapping(pfn);
-        AnonVma av = id > 0 && id < anonVmas.length ? anonVmas[id] : null;
+        return soleAnonVma(anonVma(memMap.mapping(pfn)), pfn);
+    }
+
+    /** {@link #soleAnonVma(long)} when the caller has the page's anon_vma {@code av} (null: none) already. */
+    Vma soleAnonVma(AnonVma av, long pfn) {
         if (av == null || av.vmas.size() != 1) {
             return null;
         }

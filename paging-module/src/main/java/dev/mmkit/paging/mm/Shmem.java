@@ -84,7 +84,11 @@ final class Shmem {
         if (!memMap.testFlag(pfn, PageFlags.PG_ANON)) {
             return false;
         }
-        AnonVma av = k.rmap.anonVma(memMap.mapping(pfn));
+        return isObject(k.rmap.anonVma(memMap.mapping(pfn)));
+    }
+
+    /** Whether anonymous pages of {@code av} (null: none) are pages of a shmem object. */
+    static boolean isObject(AnonVma av) {
         return av != null && av.shmemIno != 0;
     }
 

@@ -34,6 +34,11 @@ import java.util.Map;
  * the entry changed by the reclaim the allocation ran), see the re-entrance notes of
  * {@link LinuxMemoryManager}. {@link #allocUserPage} is the user page allocation: it first
  * reclaims within a resident limit, then asks the page allocator, OOM-killing when it must.
+ *
+ * <p>An entry a fault installs for the reference that took it is young (A set), as x86's
+ * {@code vm_page_prot} carries {@code _PAGE_ACCESSED} (copies on write are also dirty): the
+ * retried reference's walk would set A at once, so the entry ends the same, and that walk
+ * then has nothing to write back.
  */
 final class Faults {
     private final LinuxMemoryManager k;
@@ -222,7 +227,7 @@ final class Faults {
         }
         memory.clearFrame(pfn);
         newAnonPage(pfn, vma, va);
-        k.pt.setPte(mm.root, va, Pte.make(pfn, vma.pteFlags(true)), Page.SHIFT);
+        k.pt.setPte(mm.root, va, Pte.make(pfn, vma.pteFlags(true) | Pte.A), Page.SHIFT);
         mm.rss++;
         k.lru.lruAdd(mm, pfn);
         k.zeroFills++;
@@ -486,7 +491,7 @@ final class Faults {
             k.swapCache.deleteFromSwapCache(pfn);
             flags = vma.pteFlags(true) | Pte.D;
         }
-        k.pt.setPte(mm.root, va, Pte.make(pfn, flags), Page.SHIFT);
+        k.pt.setPte(mm.root, va, Pte.make(pfn, flags | Pte.A), Page.SHIFT);
         mm.rss++;
         if (major) {
             k.swapIns++;

@@ -122,32 +122,8 @@ final class OracleGeneralTrace implements WorkloadSource {
                 int filled = buffer.position();
                 int end = filled - filled % RECORD_SIZE;
                 for (int at = 0; at < end; at += RECORD_SIZE) {
-                    long objId = (long) LONG.get(bytes, at + 4);
-                    long nextVtime = (long) LONG.get(bytes, at + 16);
-                    if (Long.compareUnsigned(objId, MAX_PAGE_NUMBER) > 0) {
-                        throw WorkloadException.atRecord(source, index, "object id " + Long.toUnsignedString(objId)
-                            + " is not a page number (expected: at most " + Page.hex(MAX_PAGE_NUMBER) + ")");
-                    }
-                    long nextAccess;
-                    if (nextVtime == -1 || nextVtime == Long.MAX_VALUE) {
-                        nextAccess = Long.MAX_VALUE;
-                    } else if (nextVtime <= index + 1) {
-                        throw WorkloadException.atRecord(source, index, "next access vtime " + nextVtime
-                            + " is not after this request (expected: -1 or more than " + (index + 1) + ")");
-                    } else {
-                        nextAccess = nextVtime - 1;
-                    }
+                    pid = reference(kernel, pid, source, bytes, at, end, index, ahead);
                     if (pid < 0) {
-                        pid = kernel.spawnAdmitAll(processName);
-                        if (pid < 0) {
-                            throw WorkloadException.atRecord(source, index, "cannot start process " + processName
-                                + ": out of memory (errno " + pid + ")");
-                        }
-                    }
-                    if (prefetch > 0 && index % prefetch == 0) {
-                        prefetch(kernel, pid, bytes, at, end, ahead);
-                    }
-                    if (!kernel.access(pid, objId << Page.SHIFT, Access.READ, nextAccess)) {
                         return;
                     }
                     index++;
@@ -161,6 +137,46 @@ final class OracleGeneralTrace implements WorkloadSource {
                 }
             }
         }
+    }
+
+    /**
+     * Record {@code index}, at {@code at} of the block: checked, the process started at the
+     * first ({@code pid} −1 until then), the hint given every {@link #prefetch} records, the
+     * reference made. Returns the process's pid, or −1 when the reference killed it.
+     *
+     * <p>Apart from {@link #run}'s loop so that the JIT compiles it as a method, by the calls
+     * it counts: C1 after a few hundred records, C2 after some tens of thousands. Inside the
+     * loop it ran in the interpreter until the loop's back edges made C1 compile an OSR
+     * version, 60,000 records in, and in C1's profiling code until C2's, about 510,000 in
+     * (-XX:+LogCompilation of a fifo@1000 replay): about a tenth of a second of the replay.
+     */
+    private int reference(Kernel kernel, int pid, String source, byte[] bytes, int at, int end, long index, long[] ahead) {
+        long objId = (long) LONG.get(bytes, at + 4);
+        long nextVtime = (long) LONG.get(bytes, at + 16);
+        if (Long.compareUnsigned(objId, MAX_PAGE_NUMBER) > 0) {
+            throw WorkloadException.atRecord(source, index, "object id " + Long.toUnsignedString(objId)
+                + " is not a page number (expected: at most " + Page.hex(MAX_PAGE_NUMBER) + ")");
+        }
+        long nextAccess;
+        if (nextVtime == -1 || nextVtime == Long.MAX_VALUE) {
+            nextAccess = Long.MAX_VALUE;
+        } else if (nextVtime <= index + 1) {
+            throw WorkloadException.atRecord(source, index, "next access vtime " + nextVtime
+                + " is not after this request (expected: -1 or more than " + (index + 1) + ")");
+        } else {
+            nextAccess = nextVtime - 1;
+        }
+        if (pid < 0) {
+            pid = kernel.spawnAdmitAll(processName);
+            if (pid < 0) {
+                throw WorkloadException.atRecord(source, index, "cannot start process " + processName
+                    + ": out of memory (errno " + pid + ")");
+            }
+        }
+        if (prefetch > 0 && index % prefetch == 0) {
+            prefetch(kernel, pid, bytes, at, end, ahead);
+        }
+        return kernel.access(pid, objId << Page.SHIFT, Access.READ, nextAccess) ? pid : -1;
     }
 
     /** Hints the pages of the records from {@code at} on, as many as {@code ahead} holds, within the block. */

@@ -187,6 +187,11 @@ final class RadixPageTable implements PageTable {
         return Page.address(tablePfn) + ((long) index(vaddr, level) << entryShift);
     }
 
+    /** {@link #entryAddress} at the leaf level, from final fields only (no per-level arrays to load and check). */
+    private long leafEntryAddress(long tablePfn, long vaddr) {
+        return (tablePfn << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift);
+    }
+
     private long read(long paddr) {
         return entryShift == 3 ? memory.readLong(paddr) : memory.readInt(paddr) & 0xFFFF_FFFFL;
     }
@@ -284,7 +289,7 @@ final class RadixPageTable implements PageTable {
         if (isCanonical(vaddr)) {
             long leafTable = cachedLeafTable(root, vaddr);
             if (leafTable >= 0) {
-                long addr = (leafTable << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift);
+                long addr = leafEntryAddress(leafTable, vaddr);
                 return walked(addr, read(addr), 1, write, out);
             }
         }
@@ -352,7 +357,7 @@ final class RadixPageTable implements PageTable {
             long vaddr = vaddrs[i];
             long leafTable = isCanonical(vaddr) ? cachedLeafTable(root, vaddr) : -1;
             out[i] = leafTable < 0 ? -1
-                : (leafTable << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift);
+                : leafEntryAddress(leafTable, vaddr);
         }
         for (int i = 0; i < count; i++) {
             long addr = out[i];
@@ -367,7 +372,7 @@ final class RadixPageTable implements PageTable {
         }
         long leafTable = cachedLeafTable(root, vaddr);
         if (leafTable >= 0) {
-            return read(entryAddress(leafTable, vaddr, 1));
+            return read(leafEntryAddress(leafTable, vaddr));
         }
         long table = Page.pfn(root);
         for (int level = levels; level >= 1; level--) {
@@ -548,7 +553,7 @@ final class RadixPageTable implements PageTable {
         if (table < 0) {
             return 0;
         }
-        long addr = entryAddress(table, vaddr, target);
+        long addr = target == 1 ? leafEntryAddress(table, vaddr) : entryAddress(table, vaddr, target);
         long old;
         if (target == 1 && entryShift == 3) {
             old = memory.exchangeLong(addr, value); // a leaf entry: nothing to check first, the word found once

@@ -148,7 +148,8 @@ final class OracleGeneralTrace implements WorkloadSource {
      * it counts: C1 after a few hundred records, C2 after some tens of thousands. Inside the
      * loop it ran in the interpreter until the loop's back edges made C1 compile an OSR
      * version, 60,000 records in, and in C1's profiling code until C2's, about 510,000 in
-     * (-XX:+LogCompilation of a fifo@1000 replay): about a tenth of a second of the replay.
+     * (-XX:+LogCompilation of a fifo@1000 replay). The first million references of the Zipf
+     * trace took 450-473 ms so, against 460-530 (bench/RESULTS.md).
      */
     private int reference(Kernel kernel, int pid, String source, byte[] bytes, int at, int end, long index, long[] ahead) {
         long objId = (long) LONG.get(bytes, at + 4);

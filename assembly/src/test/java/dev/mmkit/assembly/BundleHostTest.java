@@ -16,7 +16,7 @@ class BundleHostTest {
     @Test
     void apiExportsComeFromTheApiManifestWithVersions() {
         String exports = BundleHost.apiExports();
-        assertThat(exports).contains("dev.mmkit.api.machine;version=\"1.3.0\"")
+        assertThat(exports).contains("dev.mmkit.api.machine;version=\"2.0.0\"")
             .contains("dev.mmkit.api.page;version=")
             .contains("dev.mmkit.api.workload;version=");
     }

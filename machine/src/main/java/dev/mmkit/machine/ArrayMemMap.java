@@ -34,7 +34,7 @@ import dev.mmkit.api.machine.MemMap;
  * bit set, so reset reads the bitmap only inside chunks that exist: the chunk table (one
  * reference per 2^{@value #CHUNK_SHIFT} frames) is far smaller than the bitmap.
  */
-public final class ArrayMemMap implements MemMap {
+public final class ArrayMemMap extends MemMap {
     private static final long FLAGS = 0xffff_ffffL;
     /** log2 of the frames per chunk of cold words. */
     static final int CHUNK_SHIFT = 12;

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>Multi-byte values are little-endian, read through byte-array view handles.
  * {@link #clearFrame} drops a frame's array: a freed, zeroed frame costs nothing again.
  */
-public final class ArrayPhysicalMemory implements PhysicalMemory {
+public final class ArrayPhysicalMemory extends PhysicalMemory {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 

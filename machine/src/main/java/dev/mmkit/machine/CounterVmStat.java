@@ -4,7 +4,7 @@ import dev.mmkit.api.machine.VmItem;
 import dev.mmkit.api.machine.VmStat;
 
 /** The machine's counters: one {@code long} per {@link VmItem}, indexed by ordinal. */
-public final class CounterVmStat implements VmStat {
+public final class CounterVmStat extends VmStat {
     private final long[] counters = new long[VmItem.values().length];
 
     @Override

@@ -18,7 +18,7 @@ import java.util.PriorityQueue;
  * is kept in a field ({@code nextDeadline}): an advance that reaches no deadline is one
  * compare and one store, without looking at the queue.
  */
-public final class VirtualClock implements Clock {
+public final class VirtualClock extends Clock {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long now;
     /** The earliest deadline in {@link #timers}, or {@code Long.MAX_VALUE} when none waits. */

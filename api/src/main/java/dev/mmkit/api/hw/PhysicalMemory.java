@@ -12,29 +12,33 @@ import org.osgi.annotation.versioning.ProviderType;
  * memory is an {@link IndexOutOfBoundsException} naming the address.
  */
 @ProviderType
-public interface PhysicalMemory {
+public abstract class PhysicalMemory {
+    /** For the machine's implementation (a class, not an interface: see the package). */
+    protected PhysicalMemory() {
+    }
+
     /** Number of page frames. */
-    long nrFrames();
+    public abstract long nrFrames();
 
     /** Whether user page contents are kept ({@code backing = bytes}) or dropped ({@code none}). */
-    boolean keepsUserData();
+    public abstract boolean keepsUserData();
 
-    byte readByte(long paddr);
+    public abstract byte readByte(long paddr);
 
-    void writeByte(long paddr, byte value);
+    public abstract void writeByte(long paddr, byte value);
 
     /** Reads a little-endian 32-bit value; {@code paddr} must be 4-byte aligned. */
-    int readInt(long paddr);
+    public abstract int readInt(long paddr);
 
-    void writeInt(long paddr, int value);
+    public abstract void writeInt(long paddr, int value);
 
     /** Reads a little-endian 64-bit value; {@code paddr} must be 8-byte aligned. */
-    long readLong(long paddr);
+    public abstract long readLong(long paddr);
 
-    void writeLong(long paddr, long value);
+    public abstract void writeLong(long paddr, long value);
 
     /** Atomically (with respect to the simulated CPUs) sets bits in a 64-bit word, returning the old value. */
-    long orLong(long paddr, long bits);
+    public abstract long orLong(long paddr, long bits);
 
     /**
      * Atomically (with respect to the simulated CPUs) replaces a 64-bit word, returning the
@@ -42,24 +46,24 @@ public interface PhysicalMemory {
      * {@code paddr} must be 8-byte aligned. The default reads and then writes; an
      * implementation finds the word once.
      */
-    default long exchangeLong(long paddr, long value) {
+    public long exchangeLong(long paddr, long value) {
         long old = readLong(paddr);
         writeLong(paddr, value);
         return old;
     }
 
     /** Copies {@code length} bytes out of memory into {@code dst}. */
-    void read(long paddr, byte[] dst, int offset, int length);
+    public abstract void read(long paddr, byte[] dst, int offset, int length);
 
     /** Copies {@code length} bytes from {@code src} into memory. */
-    void write(long paddr, byte[] src, int offset, int length);
+    public abstract void write(long paddr, byte[] src, int offset, int length);
 
     /** Fills {@code length} bytes with {@code value} ({@code memset}). */
-    void fill(long paddr, long length, byte value);
+    public abstract void fill(long paddr, long length, byte value);
 
     /** Zeroes a whole frame ({@code clear_page}), releasing its storage. */
-    void clearFrame(long pfn);
+    public abstract void clearFrame(long pfn);
 
     /** Copies a whole frame ({@code copy_page}). */
-    void copyFrame(long fromPfn, long toPfn);
+    public abstract void copyFrame(long fromPfn, long toPfn);
 }

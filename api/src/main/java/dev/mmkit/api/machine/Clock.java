@@ -13,16 +13,20 @@ import org.osgi.annotation.versioning.ProviderType;
  * clock itself does not start other timers recursively: they run once it returns.
  */
 @ProviderType
-public interface Clock {
+public abstract class Clock {
+    /** For the machine's implementation (a class, not an interface: see the package). */
+    protected Clock() {
+    }
+
     /** Nanoseconds of virtual time since the machine started. */
-    long now();
+    public abstract long now();
 
     /** Moves time forward by {@code nanos} (not negative), running the timers that fall due. */
-    void advance(long nanos);
+    public abstract void advance(long nanos);
 
     /** Runs {@code task} once, {@code delayNanos} from now. {@code name} appears in error messages. */
-    void schedule(String name, long delayNanos, Runnable task);
+    public abstract void schedule(String name, long delayNanos, Runnable task);
 
     /** Runs {@code task} every {@code periodNanos}, the first time one period from now. */
-    void every(String name, long periodNanos, Runnable task);
+    public abstract void every(String name, long periodNanos, Runnable task);
 }

@@ -22,48 +22,52 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>An out-of-range pfn is an {@link IndexOutOfBoundsException} naming it.
  */
 @ProviderType
-public interface MemMap {
-    long nrFrames();
+public abstract class MemMap {
+    /** For the machine's implementation (a class, not an interface: see the package). */
+    protected MemMap() {
+    }
 
-    int flags(long pfn);
+    public abstract long nrFrames();
 
-    boolean testFlag(long pfn, int flag);
+    public abstract int flags(long pfn);
 
-    void setFlag(long pfn, int flag);
+    public abstract boolean testFlag(long pfn, int flag);
 
-    void clearFlag(long pfn, int flag);
+    public abstract void setFlag(long pfn, int flag);
+
+    public abstract void clearFlag(long pfn, int flag);
 
     /** Sets {@code flag}, returning whether it was already set. */
-    boolean testAndSetFlag(long pfn, int flag);
+    public abstract boolean testAndSetFlag(long pfn, int flag);
 
     /** Clears {@code flag}, returning whether it was set. */
-    boolean testAndClearFlag(long pfn, int flag);
+    public abstract boolean testAndClearFlag(long pfn, int flag);
 
-    int refcount(long pfn);
+    public abstract int refcount(long pfn);
 
-    void setRefcount(long pfn, int count);
+    public abstract void setRefcount(long pfn, int count);
 
     /** {@code get_page}: one more reference; returns the new count. */
-    int getPage(long pfn);
+    public abstract int getPage(long pfn);
 
     /** {@code put_page}: one reference fewer; returns the new count. */
-    int putPage(long pfn);
+    public abstract int putPage(long pfn);
 
-    int mapcount(long pfn);
+    public abstract int mapcount(long pfn);
 
-    void setMapcount(long pfn, int count);
+    public abstract void setMapcount(long pfn, int count);
 
-    int mapping(long pfn);
+    public abstract int mapping(long pfn);
 
-    void setMapping(long pfn, int mapping);
+    public abstract void setMapping(long pfn, int mapping);
 
-    long index(long pfn);
+    public abstract long index(long pfn);
 
-    void setIndex(long pfn, long index);
+    public abstract void setIndex(long pfn, long index);
 
-    long privateData(long pfn);
+    public abstract long privateData(long pfn);
 
-    void setPrivateData(long pfn, long value);
+    public abstract void setPrivateData(long pfn, long value);
 
     /**
      * Sets every field of a frame at once, flags included (not ORed into those it has): what
@@ -71,8 +75,8 @@ public interface MemMap {
      * do_anonymous_page}, {@code do_swap_page}), in one call where a setter per field would
      * each find the frame again.
      */
-    void setPage(long pfn, int flags, int refcount, int mapcount, int mapping, long index, long privateData);
+    public abstract void setPage(long pfn, int flags, int refcount, int mapcount, int mapping, long index, long privateData);
 
     /** Resets every field of a frame to zero, as when it returns to the page allocator. */
-    void reset(long pfn);
+    public abstract void reset(long pfn);
 }

@@ -8,12 +8,16 @@ import org.osgi.annotation.versioning.ProviderType;
  * for every hot path.
  */
 @ProviderType
-public interface VmStat {
+public abstract class VmStat {
+    /** For the machine's implementation (a class, not an interface: see the package). */
+    protected VmStat() {
+    }
+
     /** {@code count_vm_event}: adds one. */
-    void inc(VmItem item);
+    public abstract void inc(VmItem item);
 
     /** {@code count_vm_events} / {@code mod_node_page_state}: adds {@code delta}, which may be negative for states. */
-    void add(VmItem item, long delta);
+    public abstract void add(VmItem item, long delta);
 
-    long get(VmItem item);
+    public abstract long get(VmItem item);
 }

@@ -51,7 +51,7 @@ class ArrayPhysicalMemoryTest {
     }
 
     @Test
-    void theBaseClasssExchangeReadsThenWritesAsTheArraysOwnDoes() {
+    void theBaseClassExchangeReadsThenWritesAsTheArraysOwnDoes() {
         PhysicalMemory byDefault = new Forwarding(new ArrayPhysicalMemory(4, true));
         memory.writeLong(0x1008, 0x5003L);
         byDefault.writeLong(0x1008, 0x5003L);

@@ -43,7 +43,7 @@ public abstract class PhysicalMemory {
     /**
      * Atomically (with respect to the simulated CPUs) replaces a 64-bit word, returning the
      * old value ({@code xchg}, as {@code ptep_get_and_clear} exchanges a page-table entry);
-     * {@code paddr} must be 8-byte aligned. The default reads and then writes; an
+     * {@code paddr} must be 8-byte aligned. This class reads and then writes; an
      * implementation finds the word once.
      */
     public long exchangeLong(long paddr, long value) {

@@ -11,7 +11,7 @@
  * receiver's class before the inlined body, and again after every call it did not inline;
  * through a class-typed field with one loaded implementation it inlines without one. On a
  * trace replay (fifo, 1,000 resident pages) the change removed 3 % of the instructions per
- * reference (2,513 to 2,434, {@code bench/instructions.sh}). The extension points that
+ * reference (2,513 to 2,433, {@code bench/instructions.sh}). The extension points that
  * plugins implement stay interfaces.
  */
 @Export

@@ -173,6 +173,11 @@ public final class ArrayPhysicalMemory extends PhysicalMemory {
     }
 
     @Override
+    public byte[] kmap(long pfn) {
+        return frameForWrite(index(Page.address(pfn)));
+    }
+
+    @Override
     public void read(long paddr, byte[] dst, int offset, int length) {
         while (length > 0) {
             int pfn = index(paddr);

@@ -83,6 +83,26 @@ class ArrayPhysicalMemoryTest {
         @Override public void fill(long paddr, long length, byte value) { behind.fill(paddr, length, value); }
         @Override public void clearFrame(long pfn) { behind.clearFrame(pfn); }
         @Override public void copyFrame(long fromPfn, long toPfn) { behind.copyFrame(fromPfn, toPfn); }
+        @Override public byte[] kmap(long pfn) { return behind.kmap(pfn); }
+    }
+
+    @Test
+    void kmapGivesTheFramesOwnBytesUntilTheFrameIsCleared() {
+        memory.writeLong(0x1008, 0x0102030405060708L);
+        byte[] frame = memory.kmap(1);
+        assertThat(frame).hasSize(4096);
+        assertThat(frame[8]).as("little-endian, at the word's offset in the frame").isEqualTo((byte) 0x08);
+        assertThat(frame[15]).isEqualTo((byte) 0x01);
+        frame[0x10] = 0x61; // a write through the array is a write of the frame
+        assertThat(memory.readLong(0x1010)).isEqualTo(0x61L);
+        assertThat(memory.kmap(1)).as("the same storage every time").isSameAs(frame);
+        byte[] fresh = memory.kmap(2);
+        assertThat(memory.populatedFrames()).as("kmap creates a frame's storage").isEqualTo(2);
+        assertThat(fresh).containsOnly((byte) 0);
+        memory.clearFrame(1);
+        assertThat(memory.readLong(0x1010)).as("cleared: the old array is no longer the frame").isZero();
+        assertThat(memory.kmap(1)).isNotSameAs(frame).containsOnly((byte) 0);
+        assertThatThrownBy(() -> memory.kmap(4)).hasMessage("physical address 0x4000 outside memory (0x0-0x3fff)");
     }
 
     @Test

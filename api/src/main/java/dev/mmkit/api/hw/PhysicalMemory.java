@@ -52,6 +52,17 @@ public abstract class PhysicalMemory {
         return old;
     }
 
+    /**
+     * The {@link Page#SIZE} bytes of frame {@code pfn} themselves, little-endian, for code
+     * that works on a frame in place as the kernel does through {@code kmap_local_page()} /
+     * {@code page_address()}: the page tables read and write their entries here. Reads and
+     * writes through the array are reads and writes of the frame. Creates the frame's
+     * storage; the array stays the frame's until the frame is cleared or replaced as a whole
+     * ({@link #clearFrame}, a {@link #fill} or {@link #copyFrame} over the whole frame), and
+     * whoever keeps it must drop it before then.
+     */
+    public abstract byte[] kmap(long pfn);
+
     /** Copies {@code length} bytes out of memory into {@code dst}. */
     public abstract void read(long paddr, byte[] dst, int offset, int length);
 

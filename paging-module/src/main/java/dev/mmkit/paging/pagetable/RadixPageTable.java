@@ -7,6 +7,9 @@ import dev.mmkit.api.machine.Machine;
 import dev.mmkit.api.pagetable.PageTable;
 import dev.mmkit.api.pagetable.PteVisitor;
 import dev.mmkit.api.pagetable.Walk;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The x86 radix (multi-level) page table, in each of its shapes: 32-bit two-level, PAE
@@ -74,6 +77,14 @@ import dev.mmkit.api.pagetable.Walk;
  * starts a new generation, and only entries of the current generation are used. Its 2048
  * entries of 32 bytes cover 4 GiB of address space per root.
  *
+ * <h2>Entries in place</h2>
+ * A table is read and written in its frame's own bytes ({@link PhysicalMemory#kmap}, as the
+ * kernel reaches a table through {@code page_address()}), an entry at its byte offset. The
+ * walk cache keeps, with each leaf table's frame number, the frame's bytes: a hit then costs
+ * no lookup of the frame at all. They stay the frame's while the table is linked (a table
+ * frame is cleared only when it is allocated and when it is freed, after it was unlinked and
+ * the generation moved on).
+ *
  * @see <a href="https://www.kernel.org/doc/html/latest/mm/page_tables.html">Linux page tables</a>
  */
 final class RadixPageTable implements PageTable {
@@ -95,6 +106,8 @@ final class RadixPageTable implements PageTable {
     }
 
     private static final long TABLE_FLAGS = Pte.P | Pte.RW | Pte.US | Pte.A | Pte.D;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Format format;
     private final PhysicalMemory memory;
@@ -119,10 +132,16 @@ final class RadixPageTable implements PageTable {
     private final long[] pathTable;
     /** Whether {@link #pathTable} holds every level of the last descend (not a walk-cache hit). */
     private boolean pathComplete;
+    /** The bytes of the leaf table the last descend found in the walk cache; null after a full descend. */
+    private byte[] pathFrame;
 
     // the walk cache: WALK_CACHE_SLOTS entries of {root, region, leaf table pfn, generation}
     private static final int WALK_CACHE_SLOTS = 1 << 11;
     private final long[] walkCache = new long[4 * WALK_CACHE_SLOTS];
+    /** The bytes ({@link PhysicalMemory#kmap}) of each walk-cache entry's leaf table. */
+    private final byte[][] walkCacheFrames = new byte[WALK_CACHE_SLOTS][];
+    /** {@link #getPtes}' leaf tables, one per address. */
+    private byte[][] aheadFrames = new byte[0][];
     /** The current generation; entries of older ones are stale. Starts at 1 (the cache is zeroed). */
     private long generation = 1;
     /** Live roots, for {@link #verify}. */
@@ -187,21 +206,35 @@ final class RadixPageTable implements PageTable {
         return Page.address(tablePfn) + ((long) index(vaddr, level) << entryShift);
     }
 
-    /** {@link #entryAddress} at the leaf level, from final fields only (no per-level arrays to load and check). */
-    private long leafEntryAddress(long tablePfn, long vaddr) {
-        return (tablePfn << Page.SHIFT) + (((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift);
+    /** The byte offset of {@code vaddr}'s entry in its level-{@code level} table. */
+    private int entryOffset(long vaddr, int level) {
+        return index(vaddr, level) << entryShift;
+    }
+
+    /** {@link #entryOffset} at the leaf level, from final fields only (no per-level arrays to load and check). */
+    private int leafEntryOffset(long vaddr) {
+        return (int) ((vaddr >>> Page.SHIFT) & leafIndexMask) << entryShift;
+    }
+
+    /** The entry at byte {@code offset} of a table's bytes. */
+    private long entry(byte[] table, int offset) {
+        return entryShift == 3 ? (long) LONG.get(table, offset) : (int) INT.get(table, offset) & 0xFFFF_FFFFL;
+    }
+
+    private void setEntry(byte[] table, int offset, long entry) {
+        if (entryShift == 3) {
+            LONG.set(table, offset, entry);
+        } else {
+            INT.set(table, offset, (int) entry);
+        }
     }
 
     private long read(long paddr) {
-        return entryShift == 3 ? memory.readLong(paddr) : memory.readInt(paddr) & 0xFFFF_FFFFL;
+        return entry(memory.kmap(Page.pfn(paddr)), Page.offset(paddr));
     }
 
     private void write(long paddr, long entry) {
-        if (entryShift == 3) {
-            memory.writeLong(paddr, entry);
-        } else {
-            memory.writeInt(paddr, (int) entry);
-        }
+        setEntry(memory.kmap(Page.pfn(paddr)), Page.offset(paddr), entry);
     }
 
     /** Writes an entry of a level-{@code level} table; an entry above the leaf level invalidates the walk cache. */
@@ -217,15 +250,18 @@ final class RadixPageTable implements PageTable {
         return ((int) (region ^ (region >>> 11) ^ (root >>> Page.SHIFT) * 0x9E37) & (WALK_CACHE_SLOTS - 1)) << 2;
     }
 
-    /** The leaf table pfn mapping {@code vaddr} under {@code root}, from the walk cache; −1 on a miss. */
-    private long cachedLeafTable(long root, long vaddr) {
+    /** The walk-cache slot holding the leaf table that maps {@code vaddr} under {@code root}; −1 on a miss. */
+    private int walkCacheHit(long root, long vaddr) {
         long region = vaddr >>> leafRegionShift;
         int at = walkCacheSlot(root, region);
         long[] c = walkCache;
-        if (c[at + 3] == generation && c[at + 1] == region && c[at] == root) {
-            return c[at + 2];
-        }
-        return -1;
+        return c[at + 3] == generation && c[at + 1] == region && c[at] == root ? at : -1;
+    }
+
+    /** The bytes of the leaf table mapping {@code vaddr} under {@code root}, from the walk cache; null on a miss. */
+    private byte[] cachedLeafFrame(long root, long vaddr) {
+        int at = walkCacheHit(root, vaddr);
+        return at < 0 ? null : walkCacheFrames[at >>> 2];
     }
 
     private void cacheLeafTable(long root, long vaddr, long tablePfn) {
@@ -236,6 +272,7 @@ final class RadixPageTable implements PageTable {
         c[at + 1] = region;
         c[at + 2] = tablePfn;
         c[at + 3] = generation;
+        walkCacheFrames[at >>> 2] = memory.kmap(tablePfn);
     }
 
     private boolean isLeaf(int level, long entry) {
@@ -287,10 +324,10 @@ final class RadixPageTable implements PageTable {
     @Override
     public long walk(long root, long vaddr, boolean write, Walk out) {
         if (isCanonical(vaddr)) {
-            long leafTable = cachedLeafTable(root, vaddr);
-            if (leafTable >= 0) {
-                long addr = leafEntryAddress(leafTable, vaddr);
-                return walked(addr, read(addr), 1, write, out);
+            byte[] leaf = cachedLeafFrame(root, vaddr);
+            if (leaf != null) {
+                int offset = leafEntryOffset(vaddr);
+                return walked(leaf, offset, entry(leaf, offset), 1, write, out);
             }
         }
         return walkFromRoot(root, vaddr, write, out);
@@ -307,10 +344,11 @@ final class RadixPageTable implements PageTable {
         }
         long table = root >>> Page.SHIFT;
         for (int level = levels; ; level--) {
-            long addr = (table << Page.SHIFT) + ((long) ((int) (vaddr >>> shift[level]) & mask[level]) << entryShift);
-            long e = read(addr);
+            byte[] bytes = memory.kmap(table);
+            int offset = entryOffset(vaddr, level);
+            long e = entry(bytes, offset);
             if ((e & Pte.P) == 0 || level == 1 || (level == largeLevel && (e & Pte.PS) != 0)) {
-                return walked(addr, e, level, write, out);
+                return walked(bytes, offset, e, level, write, out);
             }
             table = (e & Pte.PFN_MASK) >>> Pte.PFN_SHIFT;
             if (level == 2) {
@@ -320,11 +358,11 @@ final class RadixPageTable implements PageTable {
     }
 
     /**
-     * The end of a walk at entry {@code e}, read from {@code addr} in the level-{@code level}
-     * table: a non-present entry fails there; otherwise it is the leaf, and gets A (and D on
-     * a write it allows), written back only if a bit changed.
+     * The end of a walk at entry {@code e}, read at {@code offset} of the level-{@code level}
+     * table's bytes: a non-present entry fails there; otherwise it is the leaf, and gets A
+     * (and D on a write it allows), written back only if a bit changed.
      */
-    private long walked(long addr, long e, int level, boolean write, Walk out) {
+    private long walked(byte[] table, int offset, long e, int level, boolean write, Walk out) {
         out.memoryReferences = levels - level + 1;
         if ((e & Pte.P) == 0) {
             out.pte = 0;
@@ -335,7 +373,7 @@ final class RadixPageTable implements PageTable {
         long bits = (write && (e & Pte.RW) != 0) ? Pte.A | Pte.D : Pte.A;
         if ((e & bits) != bits) {
             e |= bits;
-            write(addr, e);
+            setEntry(table, offset, e);
         }
         out.pte = e;
         out.entry = e;
@@ -346,22 +384,27 @@ final class RadixPageTable implements PageTable {
 
     /**
      * The leaf entries of {@code count} addresses into {@code out}, in two loops: the first
-     * finds each entry's physical address from the walk cache (−1 where it holds no leaf
-     * table), the second loads them, and walks with {@link #getPte} for the −1s. The loads of
-     * the second loop are a few instructions apart, so the host's CPU overlaps their misses;
-     * inside one {@link #getPte} each, they would wait one after the other.
+     * finds each entry's table and offset from the walk cache (no table where it holds
+     * none), the second loads them, and walks with {@link #getPte} for the others. The loads
+     * of the second loop are a few instructions apart, so the host's CPU overlaps their
+     * misses; inside one {@link #getPte} each, they would wait one after the other.
      */
     @Override
     public void getPtes(long root, long[] vaddrs, long[] out, int count) {
-        for (int i = 0; i < count; i++) {
-            long vaddr = vaddrs[i];
-            long leafTable = isCanonical(vaddr) ? cachedLeafTable(root, vaddr) : -1;
-            out[i] = leafTable < 0 ? -1
-                : leafEntryAddress(leafTable, vaddr);
+        byte[][] frames = aheadFrames;
+        if (frames.length < count) {
+            frames = new byte[count][];
+            aheadFrames = frames;
         }
         for (int i = 0; i < count; i++) {
-            long addr = out[i];
-            out[i] = addr >= 0 ? read(addr) : getPte(root, vaddrs[i]);
+            long vaddr = vaddrs[i];
+            frames[i] = isCanonical(vaddr) ? cachedLeafFrame(root, vaddr) : null;
+            out[i] = leafEntryOffset(vaddr);
+        }
+        for (int i = 0; i < count; i++) {
+            byte[] leaf = frames[i];
+            frames[i] = null;
+            out[i] = leaf != null ? entry(leaf, (int) out[i]) : getPte(root, vaddrs[i]);
         }
     }
 
@@ -370,9 +413,9 @@ final class RadixPageTable implements PageTable {
         if (!isCanonical(vaddr)) {
             return 0;
         }
-        long leafTable = cachedLeafTable(root, vaddr);
-        if (leafTable >= 0) {
-            return read(leafEntryAddress(leafTable, vaddr));
+        byte[] leaf = cachedLeafFrame(root, vaddr);
+        if (leaf != null) {
+            return entry(leaf, leafEntryOffset(vaddr));
         }
         long table = Page.pfn(root);
         for (int level = levels; level >= 1; level--) {
@@ -450,10 +493,12 @@ final class RadixPageTable implements PageTable {
             throw new IllegalArgumentException("vaddr " + Page.hex(vaddr) + " is not canonical in " + format.name);
         }
         if (target == 1) {
-            long leafTable = cachedLeafTable(root, vaddr);
-            if (leafTable >= 0) {
+            int at = walkCacheHit(root, vaddr);
+            if (at >= 0) {
+                long leafTable = walkCache[at + 2];
                 pathTable[1] = leafTable;
                 pathComplete = false;
+                pathFrame = walkCacheFrames[at >>> 2];
                 return leafTable;
             }
         }
@@ -463,6 +508,7 @@ final class RadixPageTable implements PageTable {
     /** {@link #descend} through every level, filling the whole {@link #pathTable}. */
     private long descendFull(long root, long vaddr, int target, boolean allocate) {
         pathComplete = true;
+        pathFrame = null;
         long spare = -1;
         while (true) {
             long table = Page.pfn(root);
@@ -553,11 +599,15 @@ final class RadixPageTable implements PageTable {
         if (table < 0) {
             return 0;
         }
-        long addr = target == 1 ? leafEntryAddress(table, vaddr) : entryAddress(table, vaddr, target);
         long old;
-        if (target == 1 && entryShift == 3) {
-            old = memory.exchangeLong(addr, value); // a leaf entry: nothing to check first, the word found once
+        if (target == 1) {
+            // a leaf entry: nothing to check first; in the bytes the walk cache kept, if it had the table
+            byte[] leaf = pathFrame != null ? pathFrame : memory.kmap(table);
+            int offset = leafEntryOffset(vaddr);
+            old = entry(leaf, offset);
+            setEntry(leaf, offset, value);
         } else {
+            long addr = entryAddress(table, vaddr, target);
             old = read(addr);
             if (target > 1 && Pte.isPresent(old) && !isLeaf(target, old)) {
                 // the directory entry points to a table of smaller pages: replacing it would lose
@@ -651,7 +701,9 @@ final class RadixPageTable implements PageTable {
     /**
      * Walks every table of every live root again: each table's count of used entries must
      * equal the non-none entries it holds, every table must be marked {@code PG_table}, and
-     * the tables found must be all the tables allocated.
+     * the tables found must be all the tables allocated. Every walk-cache entry of the
+     * current generation must name the leaf table a walk from its root finds, and hold that
+     * frame's own bytes.
      */
     @Override
     public void verify() {
@@ -662,6 +714,23 @@ final class RadixPageTable implements PageTable {
         if (found != tables.nrTables()) {
             throw new IllegalStateException(format.name + ": " + tables.nrTables() + " table pages allocated but "
                 + found + " reachable from " + roots.size() + " roots");
+        }
+        for (int at = 0; at < walkCache.length; at += 4) {
+            if (walkCache[at + 3] != generation) {
+                continue;
+            }
+            long root = walkCache[at];
+            long vaddr = walkCache[at + 1] << leafRegionShift;
+            long table = Page.pfn(root);
+            for (int level = levels; level > 1 && table >= 0; level--) {
+                long e = read(entryAddress(table, vaddr, level));
+                table = Pte.isPresent(e) && !isLeaf(level, e) ? Pte.pfn(e) : -1;
+            }
+            if (!roots.contains(root) || table != walkCache[at + 2] || walkCacheFrames[at >>> 2] != memory.kmap(table)) {
+                throw new IllegalStateException(format.name + ": walk cache entry for root " + Page.hex(root) + " at "
+                    + Page.hex(vaddr) + " names table page " + Page.hex(walkCache[at + 2]) + ", the tables lead to "
+                    + (table < 0 ? "none" : Page.hex(table)) + " (or its bytes are not the frame's)");
+            }
         }
     }
 

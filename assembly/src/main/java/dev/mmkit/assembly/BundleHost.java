@@ -46,10 +46,22 @@ import org.osgi.util.tracker.ServiceTracker;
  *       read from the API jar's own {@code Export-Package}: bundles wire to the one copy of
  *       the API on the host's class path, so the providers they register are instances of
  *       the host's interfaces. The API jar itself is never installed as a bundle.</li>
- *   <li>The framework keeps its storage under the run directory and cleans it at every
- *       start ({@code onFirstInit}). A run started through {@link Assembly} holds the run
- *       directory's {@link RunDirectoryLock} until the host closes, so no two runs ever
- *       share that storage.</li>
+ *   <li>The framework keeps its storage under the run directory. A run started through
+ *       {@link Assembly} holds the run directory's {@link RunDirectoryLock} until the host
+ *       closes, so no two runs ever share that storage.</li>
+ *   <li>The storage is kept from one run to the next while the bundles are the same, as an
+ *       OSGi runtime keeps its bundle cache: a file in it, {@value #FINGERPRINT}, names what
+ *       the last successful boot installed (the framework's jar, the API's exports, every
+ *       bundle's location, size and CRC-32, in install order). When this boot's are the same,
+ *       the installed bundles are found there instead of copied in again, and Declarative
+ *       Services reads the component descriptors it parsed last time
+ *       ({@code ds.cache.metadata}) instead of their XML. Otherwise, or when the file is
+ *       missing or unreadable, the storage is cleaned first ({@code onFirstInit}). The file
+ *       is removed before the framework starts and written only once every bundle has
+ *       started, so a boot that fails or is killed leaves storage that the next one cleans;
+ *       and a boot that fails on kept storage is tried once more on clean storage. Bundles
+ *       are started transiently, so the framework never restarts them on its own: each boot
+ *       starts them itself, in order, and reports the first that fails (below).</li>
  *   <li>The bundles embedded in the assembly jar ({@code META-INF/mmkit/bundles.index}:
  *       Declarative Services, then the project's modules) are installed, then every jar of
  *       the plugins, then all are started in that order. Declarative Services registers
@@ -62,6 +74,8 @@ import org.osgi.util.tracker.ServiceTracker;
 public final class BundleHost implements AutoCloseable {
     static final String INDEX = "META-INF/mmkit/bundles.index";
     static final String EMBEDDED = "META-INF/mmkit/bundles/";
+    /** The file in the framework's storage that names the bundles it holds, see the class comment. */
+    static final String FINGERPRINT = "mmkit.bundles";
     private static final String API_BUNDLE = "dev.mmkit.api";
 
     private final Framework framework;
@@ -92,10 +106,40 @@ public final class BundleHost implements AutoCloseable {
      * the host releases the lock when it closes (or fails to start).
      */
     static BundleHost start(Path storage, List<Path> plugins, RunDirectoryLock lock) {
+        BundleHost host = null;
+        try {
+            List<String> embedded = embeddedBundles();
+            String exports = apiExports();
+            String fingerprint = fingerprint(embedded, plugins, exports);
+            boolean keep = fingerprint != null && forget(storage.resolve(FINGERPRINT), fingerprint);
+            if (keep) {
+                try {
+                    host = start(storage, embedded, plugins, exports, fingerprint, true);
+                } catch (RuntimeException e) {
+                    // the kept storage did not boot: the same bundles booted from it last time,
+                    // so it is the storage, not a bundle; once more from clean storage
+                }
+            }
+            if (host == null) {
+                host = start(storage, embedded, plugins, exports, fingerprint, false);
+            }
+        } catch (RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+        host.lock = lock;
+        return host;
+    }
+
+    private static BundleHost start(Path storage, List<String> embedded, List<Path> plugins, String exports,
+                                    String fingerprint, boolean keep) {
         Map<String, String> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toAbsolutePath().toString());
-        properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports());
+        properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, keep ? "none" : Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, exports);
+        properties.put("ds.cache.metadata", "true");
         properties.put("felix.cache.locking", "false");
         // The resolver works on the thread that starts a bundle: by default each resolution
         // spins up a pool of one thread per CPU for a dozen bundles, which costs the boot's
@@ -103,7 +147,6 @@ public final class BundleHost implements AutoCloseable {
         properties.put("felix.resolver.parallelism", "1");
         Framework framework = new FrameworkFactory().newFramework(properties);
         BundleHost host = new BundleHost(framework);
-        host.lock = lock;
         long t = System.nanoTime();
         try {
             framework.init();
@@ -111,7 +154,7 @@ public final class BundleHost implements AutoCloseable {
             framework.start();
             t = host.time("felix", t);
             List<Bundle> installed = new ArrayList<>();
-            for (String name : embeddedBundles()) {
+            for (String name : embedded) {
                 String resource = EMBEDDED + name;
                 URL url = BundleHost.class.getClassLoader().getResource(resource);
                 if (url == null) {
@@ -137,6 +180,7 @@ public final class BundleHost implements AutoCloseable {
                 }
             }
             host.time("start", t);
+            remember(storage.resolve(FINGERPRINT), fingerprint);
             return host;
         } catch (BundleException | IOException e) {
             host.close();
@@ -200,11 +244,89 @@ public final class BundleHost implements AutoCloseable {
 
     private void startBundle(Bundle bundle) {
         try {
-            bundle.start();
+            bundle.start(Bundle.START_TRANSIENT);
         } catch (BundleException e) {
             String what = e.getType() == BundleException.RESOLVE_ERROR ? " does not resolve: " : " does not start: ";
             throw new AssemblyException("bundle " + nameOf(bundle) + " (" + sources.get(bundle.getBundleId()) + ")"
                 + what + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * What a boot installs, one line each: the framework's jar (its storage format), the API's
+     * exports, then every bundle's location, size and CRC-32 in install order. An embedded
+     * bundle's size and CRC come from the assembly jar's directory, a plugin's from reading
+     * it. Null when one cannot be had: the storage is then cleaned, as before every boot.
+     */
+    static String fingerprint(List<String> embedded, List<Path> plugins, String exports) {
+        StringBuilder s = new StringBuilder();
+        try {
+            java.security.CodeSource felix = FrameworkFactory.class.getProtectionDomain().getCodeSource();
+            s.append("felix ").append(felix == null ? "?" : felix.getLocation()).append('\n');
+            s.append("api ").append(exports).append('\n');
+            for (String name : embedded) {
+                URL url = BundleHost.class.getClassLoader().getResource(EMBEDDED + name);
+                if (url == null) {
+                    return null;
+                }
+                java.net.URLConnection connection = url.openConnection();
+                java.util.jar.JarEntry entry = connection instanceof java.net.JarURLConnection jar ? jar.getJarEntry() : null;
+                if (entry != null && entry.getSize() >= 0 && entry.getCrc() >= 0) {
+                    s.append("mmkit:").append(name).append(' ').append(entry.getSize()).append(' ')
+                        .append(Long.toHexString(entry.getCrc())).append('\n');
+                } else {
+                    try (InputStream in = connection.getInputStream()) {
+                        appendContent(s.append("mmkit:").append(name), in);
+                    }
+                }
+            }
+            for (Path plugin : plugins) {
+                try (InputStream in = Files.newInputStream(plugin)) {
+                    appendContent(s.append(plugin.toUri()), in);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return s.toString();
+    }
+
+    private static void appendContent(StringBuilder s, InputStream in) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] buffer = new byte[64 * 1024];
+        long size = 0;
+        for (int n; (n = in.read(buffer)) > 0; size += n) {
+            crc.update(buffer, 0, n);
+        }
+        s.append(' ').append(size).append(' ').append(Long.toHexString(crc.getValue())).append('\n');
+    }
+
+    /**
+     * Whether the storage's fingerprint file names {@code fingerprint}; the file is removed
+     * either way, before the framework touches the storage. False when it cannot be.
+     */
+    private static boolean forget(Path file, String fingerprint) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return false;
+            }
+            boolean same = Files.readString(file, StandardCharsets.UTF_8).equals(fingerprint);
+            Files.delete(file);
+            return same;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Writes the fingerprint of a boot that started every bundle; the next boot then keeps the storage. */
+    private static void remember(Path file, String fingerprint) {
+        if (fingerprint == null) {
+            return;
+        }
+        try {
+            Files.writeString(file, fingerprint, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // the next boot cleans the storage, as when there is no file
         }
     }
 

@@ -43,17 +43,7 @@ class BrokenPluginIT {
 
     @Test
     void aPluginThatDoesNotResolveIsNamedWithItsVersionFileAndCause() throws IOException {
-        Path jar = dir.resolve("unresolvable.jar");
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "com.example.unresolvable");
-        main.putValue("Bundle-Version", "1.2.3");
-        main.putValue("Import-Package", "dev.mmkit.api.nothing;version=\"[9.0,10)\"");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
-            j.flush();
-        }
+        Path jar = TestPlugins.unresolvable(dir.resolve("unresolvable.jar"), "1.2.3");
         AssemblyException e = catchThrowableOfType(AssemblyException.class,
             () -> MmkitAssembly.defaults().plugin(jar).boot());
         assertThat(e.getMessage())

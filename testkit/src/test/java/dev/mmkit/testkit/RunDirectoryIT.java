@@ -1,6 +1,6 @@
 package dev.mmkit.testkit;
 
-// Why: a run directory holds the framework's storage (cleaned at start), the swap file and
+// Why: a run directory holds the framework's storage (cleaned or reused at start), the swap file and
 // the page cache's files, so a second run in it would wipe or overwrite the first one's.
 // The second run is refused before it touches anything, and the first runs on unharmed.
 

@@ -2,9 +2,14 @@ package dev.mmkit.testkit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /** Where the build put the test plugin, and whether the project's bundles fill every slot. */
 final class TestPlugins {
@@ -23,6 +28,26 @@ final class TestPlugins {
             throw new IllegalStateException(TEST_PLUGIN + " is missing: run the tests with mvn verify, which copies it");
         }
         return TEST_PLUGIN;
+    }
+
+    /**
+     * Writes {@code jar}, an empty bundle {@code com.example.unresolvable} (of {@code version},
+     * when not null) that imports a package nobody exports: it installs, and does not resolve.
+     */
+    static Path unresolvable(Path jar, String version) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "com.example.unresolvable");
+        if (version != null) {
+            main.putValue("Bundle-Version", version);
+        }
+        main.putValue("Import-Package", "dev.mmkit.api.nothing;version=\"[9.0,10)\"");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
+            j.flush();
+        }
+        return jar;
     }
 
     /**

@@ -138,7 +138,10 @@ final class RadixPageTable implements PageTable {
     // the walk cache: WALK_CACHE_SLOTS entries of {root, region, leaf table pfn, generation}
     private static final int WALK_CACHE_SLOTS = 1 << 11;
     private final long[] walkCache = new long[4 * WALK_CACHE_SLOTS];
-    /** The bytes ({@link PhysicalMemory#kmap}) of each walk-cache entry's leaf table. */
+    /**
+     * The bytes ({@link PhysicalMemory#kmap}) of each walk-cache entry's leaf table. A stale
+     * entry's bytes stay reachable until its slot is filled again: at most 2048 frames' worth.
+     */
     private final byte[][] walkCacheFrames = new byte[WALK_CACHE_SLOTS][];
     /** {@link #getPtes}' leaf tables, one per address. */
     private byte[][] aheadFrames = new byte[0][];

@@ -724,15 +724,21 @@ final class RadixPageTable implements PageTable {
             }
             long root = walkCache[at];
             long vaddr = walkCache[at + 1] << leafRegionShift;
+            String entry = format.name + ": walk cache entry for root " + Page.hex(root) + " at " + Page.hex(vaddr);
+            if (!roots.contains(root)) {
+                throw new IllegalStateException(entry + ": not a live root");
+            }
             long table = Page.pfn(root);
             for (int level = levels; level > 1 && table >= 0; level--) {
                 long e = read(entryAddress(table, vaddr, level));
                 table = Pte.isPresent(e) && !isLeaf(level, e) ? Pte.pfn(e) : -1;
             }
-            if (!roots.contains(root) || table != walkCache[at + 2] || walkCacheFrames[at >>> 2] != memory.kmap(table)) {
-                throw new IllegalStateException(format.name + ": walk cache entry for root " + Page.hex(root) + " at "
-                    + Page.hex(vaddr) + " names table page " + Page.hex(walkCache[at + 2]) + ", the tables lead to "
-                    + (table < 0 ? "none" : Page.hex(table)) + " (or its bytes are not the frame's)");
+            if (table != walkCache[at + 2]) {
+                throw new IllegalStateException(entry + " names table page " + Page.hex(walkCache[at + 2])
+                    + " but the tables lead to " + (table < 0 ? "none" : Page.hex(table)));
+            }
+            if (walkCacheFrames[at >>> 2] != memory.kmap(table)) {
+                throw new IllegalStateException(entry + ": the bytes it keeps are not table page " + Page.hex(table) + "'s");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.mmkit.paging.pagetable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mmkit.api.hw.Page;
 import dev.mmkit.api.hw.Pte;
@@ -127,5 +128,31 @@ class WalkCacheTest {
             }
             assertThat(pt.tablePages()).isZero();
         }
+    }
+
+    @Test
+    void verifyNamesAnEntryWhoseKeptBytesAreNoLongerTheTables() {
+        RadixPageTable pt = new RadixPageTable(RadixPageTable.Format.X86_64, machine);
+        long root = pt.createRoot(1);
+        long va = 0x1000_0000L;
+        pt.setPte(root, va, Pte.make(3, USER_RW), Page.SHIFT);
+        Walk w = new Walk();
+        assertThat(pt.walk(root, va, false, w)).as("walked once, its leaf table cached").isNotZero();
+        pt.verify();
+        long leaf = leafTableOf(pt, root, va);
+        machine.memory().clearFrame(leaf); // what no code may do to a linked table: its bytes are replaced
+        machine.memory().writeLong(Page.address(leaf) + ((va >>> Page.SHIFT) & 511) * 8, Pte.make(3, USER_RW));
+        assertThatThrownBy(pt::verify).isInstanceOf(IllegalStateException.class)
+            .hasMessage("x86-64: walk cache entry for root " + Page.hex(root) + " at " + Page.hex(va) + ": the bytes it keeps are not"
+                + " table page " + Page.hex(leaf) + "'s");
+    }
+
+    /** The leaf table's frame for {@code va}, found level by level in physical memory. */
+    private long leafTableOf(RadixPageTable pt, long root, long va) {
+        long table = Page.pfn(root);
+        for (int level = 4, shift = 39; level > 1; level--, shift -= 9) {
+            table = Pte.pfn(machine.memory().readLong(Page.address(table) + ((va >>> shift) & 511) * 8));
+        }
+        return table;
     }
 }

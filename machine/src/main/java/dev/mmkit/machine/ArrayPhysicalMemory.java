@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * Simulated physical memory as one byte array per frame, created on the frame's first
- * write. The frames' references are kept in chunks of {@value #CHUNK} frames, each created
+ * write (or {@link #kmap}, which hands out the array itself). The frames' references are kept in chunks of {@value #CHUNK} frames, each created
  * when one of its frames is first written: a frame never written costs nothing but its
  * share of one reference per chunk, so a 64 GiB machine whose user data is dropped (only
  * page tables and slabs written) costs a few hundred KiB here.

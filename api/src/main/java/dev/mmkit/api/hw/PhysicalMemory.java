@@ -7,8 +7,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * bytes, addressed by physical address. Page tables, slab objects and (with
  * {@code memory.backing = bytes}) the contents of user pages live here.
  *
- * <p>Multi-byte values are little-endian, as on x86. Storage is created on first write, so
- * a frame that was never written reads as zeros and costs nothing. An address outside
+ * <p>Multi-byte values are little-endian, as on x86. Storage is created on first write (or
+ * {@link #kmap}), so a frame that was never written reads as zeros and costs nothing. An address outside
  * memory is an {@link IndexOutOfBoundsException} naming the address.
  */
 @ProviderType

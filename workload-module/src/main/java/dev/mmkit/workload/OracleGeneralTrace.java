@@ -7,8 +7,6 @@ import dev.mmkit.api.workload.Kernel;
 import dev.mmkit.api.workload.WorkloadException;
 import dev.mmkit.api.workload.WorkloadSource;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -42,14 +40,17 @@ import java.util.Set;
  *
  * <h2>Streaming</h2>
  * The file is read a block of {@value #WINDOW} records (384 KiB) at a time into one reused
- * byte array, and the records are read in place through a little-endian long view of it
- * (plain array loads once compiled; a mapped buffer's reads cost more here): no allocation
- * per record, and a trace of any length runs in constant memory. The block is large
- * because each read is a system call, dear in a virtual machine: ten million records in
- * blocks of 24 KiB took 10,000 reads and about 0.1 s more than in blocks of 384 KiB
- * (fifo@1000, whole runs alternated). Larger blocks gained no more (1.5 MiB and 6 MiB within
- * the runs' spread), and cost more: the read copies each block twice, through the channel's
- * direct buffer, and those copies pass through the host's L2 with the machine's page tables.
+ * direct buffer, little-endian, and the records are read in place from it: no allocation
+ * per record, and a trace of any length runs in constant memory. The buffer is direct so
+ * that the read copies each block once, from the kernel into it; into a heap array the
+ * channel reads through a direct buffer of its own and then copies the block again (the
+ * Zipf trace at fifo@1000: 2,343 → 2,182 instructions per reference once compiled, and the
+ * replay faster in 7 of 8 alternated rounds; a mapped file's reads cost more here). The block
+ * is large because each read is a system call, dear in a virtual machine: ten million
+ * records in blocks of 24 KiB took 10,000 reads and about 0.1 s more than in blocks of 384
+ * KiB (fifo@1000, whole runs alternated). Larger blocks gained no more (1.5 MiB and 6 MiB
+ * within the runs' spread), and the blocks pass through the host's L2 with the machine's
+ * page tables.
  *
  * <p>Before each record whose index is a multiple of {@value #PREFETCH}, the replay hands
  * that record and the next ones of the block, {@value #PREFETCH} at most, to
@@ -69,7 +70,6 @@ final class OracleGeneralTrace implements WorkloadSource {
     static final int RECORD_SIZE = 24;
     /** Records read at a time: 384 KiB of the file per read. */
     static final int WINDOW = 1 << 14;
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Records per {@link Kernel#prefetch} hint. */
     static final int PREFETCH = 32;
     private static final long MAX_PAGE_NUMBER = (1L << (64 - Page.SHIFT)) - 1;
@@ -108,8 +108,7 @@ final class OracleGeneralTrace implements WorkloadSource {
     @Override
     public void run(Kernel kernel) throws IOException {
         String source = path.toString();
-        byte[] bytes = new byte[window * RECORD_SIZE];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(window * RECORD_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         long[] ahead = new long[prefetch];
         int pid = -1;
         long index = 0;
@@ -122,13 +121,13 @@ final class OracleGeneralTrace implements WorkloadSource {
                 int filled = buffer.position();
                 int end = filled - filled % RECORD_SIZE;
                 for (int at = 0; at < end; at += RECORD_SIZE) {
-                    pid = reference(kernel, pid, source, bytes, at, end, index, ahead);
+                    pid = reference(kernel, pid, source, buffer, at, end, index, ahead);
                     if (pid < 0) {
                         return;
                     }
                     index++;
                 }
-                if (filled < bytes.length) {
+                if (filled < buffer.capacity()) {
                     if (filled != end) {
                         throw WorkloadException.atRecord(source, index, "truncated record: " + (filled - end) + " of "
                             + RECORD_SIZE + " bytes");
@@ -151,9 +150,9 @@ final class OracleGeneralTrace implements WorkloadSource {
      * (-XX:+LogCompilation of a fifo@1000 replay). The first million references of the Zipf
      * trace took 450-473 ms so, against 460-530 (bench/RESULTS.md).
      */
-    private int reference(Kernel kernel, int pid, String source, byte[] bytes, int at, int end, long index, long[] ahead) {
-        long objId = (long) LONG.get(bytes, at + 4);
-        long nextVtime = (long) LONG.get(bytes, at + 16);
+    private int reference(Kernel kernel, int pid, String source, ByteBuffer bytes, int at, int end, long index, long[] ahead) {
+        long objId = bytes.getLong(at + 4);
+        long nextVtime = bytes.getLong(at + 16);
         if (Long.compareUnsigned(objId, MAX_PAGE_NUMBER) > 0) {
             throw WorkloadException.atRecord(source, index, "object id " + Long.toUnsignedString(objId)
                 + " is not a page number (expected: at most " + Page.hex(MAX_PAGE_NUMBER) + ")");
@@ -181,10 +180,10 @@ final class OracleGeneralTrace implements WorkloadSource {
     }
 
     /** Hints the pages of the records from {@code at} on, as many as {@code ahead} holds, within the block. */
-    private static void prefetch(Kernel kernel, int pid, byte[] bytes, int at, int end, long[] ahead) {
+    private static void prefetch(Kernel kernel, int pid, ByteBuffer bytes, int at, int end, long[] ahead) {
         int n = 0;
         for (int r = at; r < end && n < ahead.length; r += RECORD_SIZE) {
-            ahead[n++] = (long) LONG.get(bytes, r + 4) << Page.SHIFT;
+            ahead[n++] = bytes.getLong(r + 4) << Page.SHIFT;
         }
         kernel.prefetch(pid, ahead, n);
     }

@@ -44,8 +44,9 @@ import java.util.Set;
  * per record, and a trace of any length runs in constant memory. The buffer is direct so
  * that the read copies each block once, from the kernel into it; into a heap array the
  * channel reads through a direct buffer of its own and then copies the block again (the
- * Zipf trace at fifo@1000: 2,343 → 2,182 instructions per reference once compiled, and the
- * replay faster in 7 of 8 alternated rounds; a mapped file's reads cost more here). The block
+ * Zipf trace at fifo@1000: 2,328 → 2,276 instructions per reference over its second five
+ * million records, each block through the host's L2 once instead of twice, and the replay
+ * faster in 7 of 8 alternated rounds; a mapped file's reads cost more here). The block
  * is large because each read is a system call, dear in a virtual machine: ten million
  * records in blocks of 24 KiB took 10,000 reads and about 0.1 s more than in blocks of 384
  * KiB (fifo@1000, whole runs alternated). Larger blocks gained no more (1.5 MiB and 6 MiB

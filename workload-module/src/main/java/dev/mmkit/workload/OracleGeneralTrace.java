@@ -151,9 +151,9 @@ final class OracleGeneralTrace implements WorkloadSource {
      * (-XX:+LogCompilation of a fifo@1000 replay). The first million references of the Zipf
      * trace took 450-473 ms so, against 460-530 (bench/RESULTS.md).
      */
-    private int reference(Kernel kernel, int pid, String source, ByteBuffer bytes, int at, int end, long index, long[] ahead) {
-        long objId = bytes.getLong(at + 4);
-        long nextVtime = bytes.getLong(at + 16);
+    private int reference(Kernel kernel, int pid, String source, ByteBuffer block, int at, int end, long index, long[] ahead) {
+        long objId = block.getLong(at + 4);
+        long nextVtime = block.getLong(at + 16);
         if (Long.compareUnsigned(objId, MAX_PAGE_NUMBER) > 0) {
             throw WorkloadException.atRecord(source, index, "object id " + Long.toUnsignedString(objId)
                 + " is not a page number (expected: at most " + Page.hex(MAX_PAGE_NUMBER) + ")");
@@ -175,16 +175,16 @@ final class OracleGeneralTrace implements WorkloadSource {
             }
         }
         if (prefetch > 0 && index % prefetch == 0) {
-            prefetch(kernel, pid, bytes, at, end, ahead);
+            prefetch(kernel, pid, block, at, end, ahead);
         }
         return kernel.access(pid, objId << Page.SHIFT, Access.READ, nextAccess) ? pid : -1;
     }
 
     /** Hints the pages of the records from {@code at} on, as many as {@code ahead} holds, within the block. */
-    private static void prefetch(Kernel kernel, int pid, ByteBuffer bytes, int at, int end, long[] ahead) {
+    private static void prefetch(Kernel kernel, int pid, ByteBuffer block, int at, int end, long[] ahead) {
         int n = 0;
         for (int r = at; r < end && n < ahead.length; r += RECORD_SIZE) {
-            ahead[n++] = bytes.getLong(r + 4) << Page.SHIFT;
+            ahead[n++] = block.getLong(r + 4) << Page.SHIFT;
         }
         kernel.prefetch(pid, ahead, n);
     }

@@ -66,7 +66,35 @@ class FrameworkStorageIT {
     }
 
     @Test
-    void storageThatDoesNotBootIsCleanedAndBootedAgain() throws IOException {
+    void keptStorageThatDoesNotBootIsCleanedAndBootedAgain() throws IOException {
+        Path storage = dir.resolve("felix-cache");
+        Path plugin = bootOnce(storage);
+        // the test plugin's cached revision replaced by a bundle that does not resolve: the
+        // framework loads it as installed, so the boot on kept storage fails at its start
+        Path cached;
+        try (Stream<Path> files = Files.walk(storage)) {
+            cached = files.filter(p -> p.getFileName().toString().equals("bundle.jar"))
+                .filter(FrameworkStorageIT::isTestPlugin).findFirst().orElseThrow();
+        }
+        TestPlugins.unresolvable(cached, null);
+        try (BundleHost host = BundleHost.start(storage, List.of(plugin))) {
+            assertThat(host.implementations(Slot.REPLACEMENT, "random")).as("booted again from clean storage").hasSize(1);
+            assertThat(host.bundles()).noneMatch(b -> b.getSymbolicName().equals("com.example.unresolvable"));
+            assertThat(host.bundles()).allMatch(b -> b.getState() == Bundle.ACTIVE);
+        }
+    }
+
+    private static boolean isTestPlugin(Path jar) {
+        try (InputStream in = Files.newInputStream(jar); JarInputStream j = new JarInputStream(in)) {
+            return j.getManifest() != null
+                && "dev.mmkit.testplugin".equals(j.getManifest().getMainAttributes().getValue("Bundle-SymbolicName"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void corruptedArchivesInKeptStorageAreDroppedAndInstalledAgain() throws IOException {
         Path storage = dir.resolve("felix-cache");
         Path plugin = bootOnce(storage);
         try (Stream<Path> files = Files.walk(storage)) {

@@ -58,6 +58,12 @@ class LauncherTest {
 
     /** The JVM options {@code script} passes for this command line, with MMKIT_JAVA_OPTS (null: unset). */
     private List<String> jvmOptions(Path script, String javaOpts, String... args) throws IOException, InterruptedException {
+        List<String> arguments = javaArguments(script, javaOpts, args);
+        return arguments.subList(0, arguments.indexOf("-cp"));
+    }
+
+    /** Every argument {@code script} passes to java for this command line, with MMKIT_JAVA_OPTS (null: unset). */
+    private List<String> javaArguments(Path script, String javaOpts, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/bin/sh", script.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
@@ -70,14 +76,9 @@ class LauncherTest {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
-        List<String> options = new ArrayList<>();
-        for (String line : output.split("\n")) {
-            if (line.equals("-cp")) {
-                break;
-            }
-            options.add(line);
-        }
-        return options;
+        List<String> arguments = List.of(output.split("\n"));
+        assertThat(arguments).as(output).contains("-cp");
+        return arguments;
     }
 
     @Test
@@ -148,6 +149,26 @@ class LauncherTest {
         assertThat(jvmOptions(script, null, "run")).contains("-XX:SharedArchiveFile=" + base + ":" + top);
         Files.delete(top);
         assertThat(jvmOptions(script, null, "run")).contains("-XX:SharedArchiveFile=" + base);
+    }
+
+    @Test
+    void theDistributionIsFoundByItsRealPathThroughLinksAndRelativePaths() throws Exception {
+        Path script = distributionWithASpace();
+        Path home = script.getParent().getParent().toRealPath();
+        Path base = Files.createFile(home.resolve("lib/mmkit-base.jsa"));
+        Path links = Files.createDirectories(dir.resolve("links"));
+        List<Path> ways = List.of(
+            script,
+            dir.relativize(script), // bin/mmkit from where it is
+            Files.createSymbolicLink(links.resolve("mmkit"), script), // as /usr/local/bin/mmkit
+            Files.createSymbolicLink(links.resolve("relative"), links.relativize(script)),
+            Files.createSymbolicLink(dir.resolve("current"), home).resolve("bin/mmkit")); // as /opt/mmkit -> mmkit-1.0
+        for (Path way : ways) {
+            List<String> arguments = javaArguments(way, null, "run");
+            // the class archives name the jars by their real path: the class path must be it too
+            assertThat(arguments.get(arguments.indexOf("-cp") + 1)).as(way.toString()).isEqualTo(home.resolve("lib") + "/*");
+            assertThat(arguments).as(way.toString()).contains("-XX:SharedArchiveFile=" + base);
+        }
     }
 
     @Test

@@ -5,8 +5,8 @@
 # For every policy and size, each round runs cachesim once and the machine once, both under
 # /usr/bin/time, so that a neighbour's load on this shared host falls on both alike; cachesim
 # goes first in odd rounds and the machine in even ones, so that neither gains from its place
-# in the round (two identical machine runs in turn differed by 4 % in their medians over 12
-# rounds here: the host drifts within a round).
+# in the round (here two identical machine runs, alternated, differed by 4 % in their
+# medians over 12 rounds).
 # It prints every wall time and, per configuration, the best of the rounds of each (a busy
 # host only ever adds time) and their ratio; before and after, `memory-latency` (when built
 # at $MEMORY_LATENCY) says how contended the host's memory was, on each CPU.

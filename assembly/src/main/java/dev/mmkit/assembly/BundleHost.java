@@ -11,19 +11,27 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.apache.felix.framework.FrameworkFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -82,7 +90,7 @@ public final class BundleHost implements AutoCloseable {
     private BundleContext context;
     private final Map<Long, String> sources = new HashMap<>();
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
-    private final Map<String, Long> timings = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> timings = new LinkedHashMap<>();
     /** The run directory's lock, released when the framework has stopped; null when the caller keeps none. */
     private RunDirectoryLock lock;
 
@@ -199,7 +207,7 @@ public final class BundleHost implements AutoCloseable {
 
     /** Milliseconds the boot's steps took: felix (init and start), install, start (the bundles). */
     public Map<String, Long> timings() {
-        return java.util.Collections.unmodifiableMap(timings);
+        return Collections.unmodifiableMap(timings);
     }
 
     /** The jar files of the plugins directory, by name; none when it does not exist. */
@@ -221,7 +229,7 @@ public final class BundleHost implements AutoCloseable {
 
     /** A plugin must be a bundle: a jar whose manifest has a Bundle-SymbolicName. */
     private static void requireBundle(Path plugin) {
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(plugin.toFile())) {
+        try (JarFile jar = new JarFile(plugin.toFile())) {
             Manifest manifest = jar.getManifest();
             if (manifest == null || manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) == null) {
                 throw new AssemblyException("bundle " + plugin + " does not install: not an OSGi bundle"
@@ -261,7 +269,7 @@ public final class BundleHost implements AutoCloseable {
     static String fingerprint(List<String> embedded, List<Path> plugins, String exports) {
         StringBuilder s = new StringBuilder();
         try {
-            java.security.CodeSource felix = FrameworkFactory.class.getProtectionDomain().getCodeSource();
+            CodeSource felix = FrameworkFactory.class.getProtectionDomain().getCodeSource();
             s.append("felix ").append(felix == null ? "?" : felix.getLocation()).append('\n');
             s.append("api ").append(exports).append('\n');
             for (String name : embedded) {
@@ -269,8 +277,8 @@ public final class BundleHost implements AutoCloseable {
                 if (url == null) {
                     return null;
                 }
-                java.net.URLConnection connection = url.openConnection();
-                java.util.jar.JarEntry entry = connection instanceof java.net.JarURLConnection jar ? jar.getJarEntry() : null;
+                URLConnection connection = url.openConnection();
+                JarEntry entry = connection instanceof JarURLConnection jar ? jar.getJarEntry() : null;
                 if (entry != null && entry.getSize() >= 0 && entry.getCrc() >= 0) {
                     s.append("mmkit:").append(name).append(' ').append(entry.getSize()).append(' ')
                         .append(Long.toHexString(entry.getCrc())).append('\n');
@@ -292,7 +300,7 @@ public final class BundleHost implements AutoCloseable {
     }
 
     private static void appendContent(StringBuilder s, InputStream in) throws IOException {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        CRC32 crc = new CRC32();
         byte[] buffer = new byte[64 * 1024];
         long size = 0;
         for (int n; (n = in.read(buffer)) > 0; size += n) {
@@ -372,12 +380,12 @@ public final class BundleHost implements AutoCloseable {
     static String apiExports() {
         // The jar (or directory) that holds the API's classes, then any manifest of the class path.
         try {
-            java.security.CodeSource source = ImplementationProvider.class.getProtectionDomain().getCodeSource();
+            CodeSource source = ImplementationProvider.class.getProtectionDomain().getCodeSource();
             if (source != null) {
                 Path location = Path.of(source.getLocation().toURI());
                 Manifest manifest = null;
                 if (Files.isRegularFile(location)) {
-                    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(location.toFile())) {
+                    try (JarFile jar = new JarFile(location.toFile())) {
                         manifest = jar.getManifest();
                     }
                 } else if (Files.isRegularFile(location.resolve("META-INF/MANIFEST.MF"))) {
@@ -391,7 +399,7 @@ public final class BundleHost implements AutoCloseable {
                     return exports;
                 }
             }
-        } catch (IOException | java.net.URISyntaxException | SecurityException | IllegalArgumentException e) {
+        } catch (IOException | URISyntaxException | SecurityException | IllegalArgumentException e) {
             // fall through to the scan
         }
         try {

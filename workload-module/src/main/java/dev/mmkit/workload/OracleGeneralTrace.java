@@ -79,6 +79,8 @@ final class OracleGeneralTrace implements WorkloadSource {
     private final String processName;
     private final int window;
     private final int prefetch;
+    /** Records until the next hint: a count down, not the index modulo {@link #prefetch} (a 64-bit division per record). */
+    private int untilHint;
 
     OracleGeneralTrace(Path path, String processName) {
         this(path, processName, WINDOW, PREFETCH);
@@ -113,6 +115,7 @@ final class OracleGeneralTrace implements WorkloadSource {
         long[] ahead = new long[prefetch];
         int pid = -1;
         long index = 0;
+        untilHint = 0;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             while (true) {
                 buffer.clear();
@@ -174,7 +177,8 @@ final class OracleGeneralTrace implements WorkloadSource {
                     + ": out of memory (errno " + pid + ")");
             }
         }
-        if (prefetch > 0 && index % prefetch == 0) {
+        if (prefetch > 0 && --untilHint < 0) {
+            untilHint = prefetch - 1;
             prefetch(kernel, pid, block, at, end, ahead);
         }
         return kernel.access(pid, objId << Page.SHIFT, Access.READ, nextAccess) ? pid : -1;

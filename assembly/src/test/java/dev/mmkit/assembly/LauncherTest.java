@@ -28,6 +28,7 @@ class LauncherTest {
     /** One of the raised C2 thresholds of tiered runs. */
     private static final String C2 = "-XX:Tier4InvocationThreshold=50000";
     private static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+    private static final String SMALL_TLABS = "-XX:TLABSize=128k";
     private static final String FULL_REFERENCES = "-XX:-UseCompressedOops";
 
     @TempDir
@@ -120,11 +121,11 @@ class LauncherTest {
     }
 
     @Test
-    void everyRunAsksForTransparentHugePagesAndFullWidthReferences() throws Exception {
+    void everyRunAsksForTransparentHugePagesSmallAllocationBuffersAndFullWidthReferences() throws Exception {
         for (List<String> options : List.of(jvmOptions("run"), jvmOptions("plugins"),
             jvmOptions("run", "--trace", "oracle-general:" + large), jvmOptions("trace", "zipf", small.toString()))) {
             // the class archives are dumped with full-width references: one JVM for all commands
-            assertThat(options).contains(HUGE_PAGES, FULL_REFERENCES);
+            assertThat(options).contains(HUGE_PAGES, SMALL_TLABS, FULL_REFERENCES);
         }
     }
 

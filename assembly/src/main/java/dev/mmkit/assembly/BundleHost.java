@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.lang.module.ModuleDescriptor;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -24,15 +25,20 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.framework.util.manifestparser.ManifestParser;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -54,6 +60,10 @@ import org.osgi.util.tracker.ServiceTracker;
  *       read from the API jar's own {@code Export-Package}: bundles wire to the one copy of
  *       the API on the host's class path, so the providers they register are instances of
  *       the host's interfaces. The API jar itself is never installed as a bundle.</li>
+ *   <li>Of the JDK's packages the system bundle exports only those that a bundle of this
+ *       boot imports ({@link #systemPackages}), beside the OSGi framework's own: Felix's
+ *       default list names every package of every module in the boot layer, and the
+ *       framework's start and each resolution grow with it.</li>
  *   <li>The framework keeps its storage under the run directory. A run started through
  *       {@link Assembly} holds the run directory's {@link RunDirectoryLock} until the host
  *       closes, so no two runs ever share that storage.</li>
@@ -118,18 +128,19 @@ public final class BundleHost implements AutoCloseable {
         try {
             List<String> embedded = embeddedBundles();
             String exports = apiExports();
+            String packages = systemPackages(embedded, plugins);
             String fingerprint = fingerprint(embedded, plugins, exports);
             boolean keep = fingerprint != null && forget(storage.resolve(FINGERPRINT), fingerprint);
             if (keep) {
                 try {
-                    host = start(storage, embedded, plugins, exports, fingerprint, true);
+                    host = start(storage, embedded, plugins, exports, packages, fingerprint, true);
                 } catch (RuntimeException e) {
                     // the kept storage did not boot: the same bundles booted from it last time,
                     // so it is the storage, not a bundle; once more from clean storage
                 }
             }
             if (host == null) {
-                host = start(storage, embedded, plugins, exports, fingerprint, false);
+                host = start(storage, embedded, plugins, exports, packages, fingerprint, false);
             }
         } catch (RuntimeException e) {
             if (lock != null) {
@@ -142,10 +153,13 @@ public final class BundleHost implements AutoCloseable {
     }
 
     private static BundleHost start(Path storage, List<String> embedded, List<Path> plugins, String exports,
-                                    String fingerprint, boolean keep) {
+                                    String packages, String fingerprint, boolean keep) {
         Map<String, String> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toAbsolutePath().toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, keep ? "none" : Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        if (packages != null) {
+            properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES, packages);
+        }
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, exports);
         properties.put("ds.cache.metadata", "true");
         properties.put("felix.cache.locking", "false");
@@ -371,6 +385,119 @@ public final class BundleHost implements AutoCloseable {
             throw new AssemblyException(INDEX + ": cannot read: " + e.getMessage(), e);
         }
         return names;
+    }
+
+    /**
+     * {@code org.osgi.framework.system.packages}: the OSGi framework's own packages as Felix
+     * exports them by default ({@code osgi-exports} of its {@code default.properties}), and
+     * of the packages the boot layer's modules export, those that some bundle of this boot
+     * names in its {@code Import-Package} or {@code DynamicImport-Package} (where
+     * {@code p.*} and {@code *} match by prefix), at the version Felix gives the JDK's
+     * packages ({@code 0.0.0.JavaSE_017} on Java 17). Felix's default list exports all of
+     * the JDK's (248 packages on Java 17), and its start and every resolution grow with them.
+     * A bundle still loads any {@code java.*} class it does not import: the framework always
+     * delegates those to the boot class loader. Null, and Felix's default list, when Felix's
+     * defaults or a bundle's manifest cannot be read (a plugin that is no bundle is reported
+     * when it is installed).
+     */
+    static String systemPackages(List<String> embedded, List<Path> plugins) {
+        String osgi;
+        try (InputStream in = FrameworkFactory.class.getClassLoader().getResourceAsStream("default.properties")) {
+            Properties defaults = new Properties();
+            if (in != null) {
+                defaults.load(in);
+            }
+            osgi = defaults.getProperty("osgi-exports");
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        if (osgi == null || osgi.isBlank() || osgi.contains("${")) {
+            return null;
+        }
+        Set<String> imports = new HashSet<>();
+        List<String> prefixes = new ArrayList<>();
+        try {
+            for (String name : embedded) {
+                URL url = BundleHost.class.getClassLoader().getResource(EMBEDDED + name);
+                if (url == null) {
+                    return null;
+                }
+                try (JarInputStream jar = new JarInputStream(url.openStream())) {
+                    if (!importsOf(jar.getManifest(), imports, prefixes)) {
+                        return null;
+                    }
+                }
+            }
+            for (Path plugin : plugins) {
+                try (JarFile jar = new JarFile(plugin.toFile())) {
+                    importsOf(jar.getManifest(), imports, prefixes);
+                } catch (IOException e) {
+                    // not a jar: its installation reports it
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        StringBuilder packages = new StringBuilder(osgi.strip());
+        String feature = Integer.toString(Runtime.version().feature());
+        String version = "0.0.0.JavaSE_" + "000".substring(Math.min(3, feature.length())) + feature;
+        for (String p : jdkPackages()) {
+            boolean wanted = imports.contains(p);
+            for (int i = 0; i < prefixes.size() && !wanted; i++) {
+                wanted = p.startsWith(prefixes.get(i));
+            }
+            if (wanted) {
+                packages.append(", ").append(p).append(";version=\"").append(version).append('"');
+            }
+        }
+        return packages.toString();
+    }
+
+    /**
+     * Adds the packages a bundle's manifest imports, statically or dynamically, to
+     * {@code imports}, and a dynamic import's wildcard ({@code p.*}: the packages below
+     * {@code p}; {@code *}: all) to {@code prefixes} as {@code p.} or the empty string; false
+     * when it has no manifest.
+     */
+    private static boolean importsOf(Manifest manifest, Set<String> imports, List<String> prefixes) {
+        if (manifest == null) {
+            return false;
+        }
+        for (String header : List.of(Constants.IMPORT_PACKAGE, Constants.DYNAMICIMPORT_PACKAGE)) {
+            String value = manifest.getMainAttributes().getValue(header);
+            if (value == null) {
+                continue;
+            }
+            for (String clause : ManifestParser.parseDelimitedString(value, ",")) {
+                // the clause's packages come first, then its attributes and directives (a=b, d:=e)
+                for (String part : ManifestParser.parseDelimitedString(clause, ";")) {
+                    String name = part.strip();
+                    if (name.contains("=")) {
+                        break;
+                    }
+                    if (name.endsWith("*")) {
+                        prefixes.add(name.substring(0, name.length() - 1));
+                    } else {
+                        imports.add(name);
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The packages the boot layer's modules export to everyone, sorted. */
+    private static List<String> jdkPackages() {
+        List<String> packages = new ArrayList<>();
+        for (Module module : ModuleLayer.boot().modules()) {
+            for (ModuleDescriptor.Exports export : module.getDescriptor().exports()) {
+                if (!export.isQualified()) {
+                    packages.add(export.source());
+                }
+            }
+        }
+        Collections.sort(packages);
+        return packages;
     }
 
     /**

@@ -2,13 +2,19 @@ package dev.mmkit.assembly;
 
 // Why: the system bundle must export the API packages exactly as the API jar's manifest
 // versions them (bundles import [1.0,2)), and the embedded bundles' index must list
-// Declarative Services before the modules that need it.
+// Declarative Services before the modules that need it. Of the JDK's packages it exports
+// those the bundles import, a plugin's included, and no others.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,5 +42,32 @@ class BundleHostTest {
         Files.createFile(dir.resolve("notes.txt"));
         assertThat(BundleHost.pluginJars(dir)).containsExactly(dir.resolve("a.jar"), dir.resolve("b.jar"));
         assertThat(BundleHost.pluginJars(dir.resolve("absent"))).isEmpty();
+    }
+
+    @Test
+    void theSystemBundleExportsTheFrameworksPackagesAndTheJdkPackagesTheBundlesImport(@TempDir Path dir) throws IOException {
+        String embedded = BundleHost.systemPackages(BundleHost.embeddedBundles(), List.of());
+        String jdk = ";version=\"0.0.0.JavaSE_" + String.format("%03d", Runtime.version().feature()) + "\"";
+        assertThat(embedded).contains("org.osgi.framework;version=\"1.10\"", "org.osgi.util.tracker;version=")
+            // the modules import java.util; Declarative Services parses XML
+            .contains("java.util" + jdk, "java.util.function" + jdk, "javax.xml.parsers" + jdk, "org.xml.sax" + jdk)
+            .doesNotContain("java.awt", "java.sql", "javax.naming");
+
+        // a plugin's imports too; a dynamic import's wildcard matches the packages below it
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "com.example.jdbc");
+        main.putValue("Import-Package", "java.sql;resolution:=optional,java.util.zip;java.util.jar;version=\"0\"");
+        main.putValue("DynamicImport-Package", "javax.naming.*");
+        Path plugin = dir.resolve("jdbc.jar");
+        try (OutputStream out = Files.newOutputStream(plugin); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+            jar.flush();
+        }
+        String with = BundleHost.systemPackages(BundleHost.embeddedBundles(), List.of(plugin));
+        assertThat(with).startsWith(embedded.substring(0, embedded.indexOf(", java.")))
+            .contains("java.sql" + jdk, "java.util.zip" + jdk, "java.util.jar" + jdk, "javax.naming.directory" + jdk)
+            .doesNotContain("javax.naming;", "java.awt");
     }
 }

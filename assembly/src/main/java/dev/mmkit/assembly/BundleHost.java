@@ -402,7 +402,7 @@ public final class BundleHost implements AutoCloseable {
      */
     static String systemPackages(List<String> embedded, List<Path> plugins) {
         String osgi;
-        try (InputStream in = FrameworkFactory.class.getClassLoader().getResourceAsStream("default.properties")) {
+        try (InputStream in = FrameworkFactory.class.getResourceAsStream("/default.properties")) {
             Properties defaults = new Properties();
             if (in != null) {
                 defaults.load(in);

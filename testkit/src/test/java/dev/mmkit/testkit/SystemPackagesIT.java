@@ -10,13 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mmkit.assembly.AssemblyException;
 import dev.mmkit.assembly.BundleHost;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
@@ -51,18 +46,7 @@ class SystemPackagesIT {
             .hasMessageContaining("com.example.nowhere");
     }
 
-    /** An empty bundle that imports {@code imports}. */
     private Path bundle(String name, String imports) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", name);
-        main.putValue("Import-Package", imports);
-        Path jar = dir.resolve(name + ".jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
-            j.flush();
-        }
-        return jar;
+        return TestPlugins.emptyBundle(dir.resolve(name + ".jar"), name, null, imports);
     }
 }

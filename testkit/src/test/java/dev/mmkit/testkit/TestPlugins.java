@@ -35,15 +35,20 @@ final class TestPlugins {
      * when not null) that imports a package nobody exports: it installs, and does not resolve.
      */
     static Path unresolvable(Path jar, String version) throws IOException {
+        return emptyBundle(jar, "com.example.unresolvable", version, "dev.mmkit.api.nothing;version=\"[9.0,10)\"");
+    }
+
+    /** Writes {@code jar}, an empty bundle {@code name} (of {@code version}, when not null) that imports {@code imports}. */
+    static Path emptyBundle(Path jar, String name, String version, String imports) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "com.example.unresolvable");
+        main.putValue("Bundle-SymbolicName", name);
         if (version != null) {
             main.putValue("Bundle-Version", version);
         }
-        main.putValue("Import-Package", "dev.mmkit.api.nothing;version=\"[9.0,10)\"");
+        main.putValue("Import-Package", imports);
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
             j.flush();
         }

@@ -8,8 +8,9 @@
 # in the round (here two identical machine runs, alternated, differed by 4 % in their
 # medians over 12 rounds).
 # It prints every wall time and, per configuration, the best of the rounds of each (a busy
-# host only ever adds time) and their ratio; before and after, `memory-latency` (when built
-# at $MEMORY_LATENCY) says how contended the host's memory was, on each CPU.
+# host only ever adds time) and their ratio, the median of the rounds' own ratios and the
+# rounds the machine won; before and after, `memory-latency` (when built at
+# $MEMORY_LATENCY) says how contended the host's memory was, on each CPU.
 #
 # Usage: bench/replay-side-by-side.sh TRACE [ROUNDS]
 #   TRACE     an oracleGeneral file, e.g. from
@@ -98,7 +99,7 @@ printf "%-8s %7s %5s %10s %10s %10s %10s %10s %10s %10s\n" policy size round cac
   c-half m-half
 for p in $policies; do
   for n in $sizes; do
-    best_c= best_m= best_l= best_r= best_f= second_c= second_m=
+    best_c= best_m= best_l= best_r= best_f= second_c= second_m= ratios= won=0
     for r in $(seq "$rounds"); do
       c=- l=- lr=- f=- ch=- mh=- m=
       if [ $((r % 2)) = 0 ]; then
@@ -129,6 +130,10 @@ for p in $policies; do
         m=$(machine "$trace")
       fi
       best_m=$(best "$best_m" "$m")
+      if [ "$c" != - ]; then
+        ratios="$ratios $(echo "$m $c" | awk '{printf "%.4f", $1 / $2}')"
+        won=$(echo "$m $c $won" | awk '{print ($1 < $2) ? $3 + 1 : $3}')
+      fi
       if [ -n "$half" ] && [ "$c" != - ]; then
         second_c="$second_c $(echo "$c $ch" | awk '{printf "%.2f", $1 - $2}')"
         second_m="$second_m $(echo "$m $mh" | awk '{printf "%.2f", $1 - $2}')"
@@ -139,6 +144,9 @@ for p in $policies; do
       "${best_r:--}" "${best_f:--}" - -
     if [ -n "$best_c" ]; then
       printf "   mmkit/cachesim %.2f" "$(echo "$best_m $best_c" | awk '{print $1 / $2}')"
+      printf " (median of the rounds %.2f, mmkit the faster in %d of %d)" \
+        "$(echo $ratios | tr ' ' '\n' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')" \
+        "$won" "$rounds"
       [ -n "$best_l" ] && printf "  lean/cachesim %.2f" "$(echo "$best_l $best_c" | awk '{print $1 / $2}')"
       [ -n "$best_r" ] && [ -n "$best_f" ] && printf "  floor/cachesim %.2f" \
         "$(echo "$best_f $best_r $best_c" | awk '{print ($1 + $2) / $3}')"

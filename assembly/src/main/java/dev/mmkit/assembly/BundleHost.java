@@ -177,10 +177,9 @@ public final class BundleHost implements AutoCloseable {
             t = host.time("felix", t);
             List<Bundle> installed = new ArrayList<>();
             for (String name : embedded) {
-                String resource = EMBEDDED + name;
-                URL url = BundleHost.class.getClassLoader().getResource(resource);
+                URL url = embeddedBundle(name);
                 if (url == null) {
-                    throw new AssemblyException("the assembly jar lacks " + resource + ", listed in " + INDEX
+                    throw new AssemblyException("the assembly jar lacks " + EMBEDDED + name + ", listed in " + INDEX
                         + ": rebuild it with mvn package");
                 }
                 try (InputStream in = url.openStream()) {
@@ -287,7 +286,7 @@ public final class BundleHost implements AutoCloseable {
             s.append("felix ").append(felix == null ? "?" : felix.getLocation()).append('\n');
             s.append("api ").append(exports).append('\n');
             for (String name : embedded) {
-                URL url = BundleHost.class.getClassLoader().getResource(EMBEDDED + name);
+                URL url = embeddedBundle(name);
                 if (url == null) {
                     return null;
                 }
@@ -418,7 +417,7 @@ public final class BundleHost implements AutoCloseable {
         List<String> prefixes = new ArrayList<>();
         try {
             for (String name : embedded) {
-                URL url = BundleHost.class.getClassLoader().getResource(EMBEDDED + name);
+                URL url = embeddedBundle(name);
                 if (url == null) {
                     return null;
                 }
@@ -484,6 +483,11 @@ public final class BundleHost implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Embedded bundle {@code name} in the assembly jar, null when the jar lacks it. */
+    private static URL embeddedBundle(String name) {
+        return BundleHost.class.getClassLoader().getResource(EMBEDDED + name);
     }
 
     /** The packages the boot layer's modules export to everyone, sorted. */

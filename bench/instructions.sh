@@ -18,15 +18,22 @@
 # cancel out). BY_METHOD=1 instead replays the first SECOND million under callgrind with
 # the JIT's log (-XX:+LogCompilation) and charges each instruction to the compiled method
 # whose code holds it: instructions per reference, per method and tier, the largest first
-# (the boot's and the warm-up's share is small over a few million references).
+# (the boot's and the warm-up's share is small over a few million references). BY_LINE=1
+# charges them to source lines instead: the same run prints the JIT's code of mmkit's
+# methods (-XX:+PrintAssembly through bench/hsdis-capstone.c, built on the fly, and
+# -XX:+DebugNonSafepoints, so that most instructions carry the inlined scope they came
+# from) and each instruction goes to the innermost method and line HotSpot noted for it:
+# per reference, by source method wherever it was inlined, then by compiled method and
+# line, the largest first (TOP lines, default 60).
 #
 # Usage: bench/instructions.sh TRACE [SIZE]      (SIZE: resident pages, default 1000)
 #   TRACE   an oracleGeneral file of at least SECOND million records; a uniform trace over
 #           a few thousand pages keeps every table in the host's caches, e.g.
 #           mmkit trace uniform --pages 5000 --references 10000000 --seed 1 u5k.oracleGeneral
 # Environment: MMKIT_HOME (default assembly/target/mmkit of this checkout), POLICY (fifo),
-#   FIRST and SECOND (millions of records, default 3 and 5), BY_METHOD (0), MMKIT_JAVA_OPTS
-#   (added to -Xbatch). Needs valgrind and python3; each run takes a few minutes.
+#   FIRST and SECOND (millions of records, default 3 and 5), BY_METHOD (0), BY_LINE (0),
+#   TOP (60), MMKIT_JAVA_OPTS (added to -Xbatch). Needs valgrind and python3, and for
+#   BY_LINE gcc and capstone (Debian: libcapstone-dev); each run takes a few minutes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 trace=$(readlink -f "${1:?usage: bench/instructions.sh TRACE [SIZE]}")
@@ -62,7 +69,8 @@ replay() { # tool-options... -- trace: the machine's replay under valgrind; prin
     > "$work/report.json")
 }
 
-if [ "${BY_METHOD:-0}" != 1 ]; then
+by_line=${BY_LINE:-0}
+if [ "${BY_METHOD:-0}" != 1 ] && [ "$by_line" != 1 ]; then
   declare -A ir
   for m in "$first" "$second"; do
     replay --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null -- "$(prefix "$m")" > "$work/valgrind.out" 2>&1 \
@@ -74,12 +82,20 @@ if [ "${BY_METHOD:-0}" != 1 ]; then
   exit 0
 fi
 
-MMKIT_JAVA_OPTS="${MMKIT_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile=$work/jit.log" \
+jit="-XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation"
+if [ "$by_line" = 1 ]; then
+  gcc -O2 -shared -fPIC -o "$work/hsdis-amd64.so" "$here/bench/hsdis-capstone.c" -lcapstone \
+    || { echo "instructions: BY_LINE needs gcc and capstone (Debian: libcapstone-dev)" >&2; exit 2; }
+  jit="$jit -XX:CompileCommand=quiet -XX:CompileCommand=print,dev.mmkit.*::* -XX:+DebugNonSafepoints"
+  jit="$jit -XX:PrintAssemblyOptions=intel -XX:+LogVMOutput -XX:-DisplayVMOutput"
+  export LD_LIBRARY_PATH="$work${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+MMKIT_JAVA_OPTS="${MMKIT_JAVA_OPTS:-} $jit -XX:LogFile=$work/jit.log" \
   replay --tool=callgrind --dump-instr=yes "--callgrind-out-file=$work/callgrind.%p" -- "$(prefix "$second")" \
   > "$work/valgrind.out" 2>&1 || { echo "instructions: the replay failed:" >&2; tail -5 "$work/valgrind.out" >&2; exit 1; }
-python3 - "$work" "$second" <<'PY'
-import bisect, collections, glob, os, re, sys
-work, millions = sys.argv[1], int(sys.argv[2])
+python3 - "$work" "$second" "$by_line" "${TOP:-60}" <<'PY'
+import bisect, collections, glob, html, os, re, sys
+work, millions, by_line, top = sys.argv[1], int(sys.argv[2]), sys.argv[3] == '1', int(sys.argv[4])
 # the JVM's profile is the largest (the launcher's helpers leave small ones)
 profile = max(glob.glob(os.path.join(work, 'callgrind.*')), key=os.path.getsize)
 ir = collections.Counter()
@@ -103,6 +119,50 @@ for line in open(profile):
         if len(fields) >= 3:
             ir[addr] += int(fields[2])
             total += int(fields[2])
+refs = millions * 1000000
+if by_line:
+    # the log holds, per compiled method, a header, then each instruction on a line of its
+    # own ("  0x...:   mnemonic operands"), the comments HotSpot places after it (among them
+    # "; - Class::method@bci (line n)" for each inlined scope, innermost first); an
+    # instruction without a scope of its own keeps the last one seen in its method
+    header = re.compile(r'Compiled method \((c1|c2)\).*?\s([\w.$]+)::([\w$<>]+)')
+    insn = re.compile(r'^\s*0x([0-9a-f]+):\s')
+    scope = re.compile(r';\s+-\s+([\w.$]+)::([\w$<>]+)@\d+(?:\s+\(line (\d+)\))?')
+    where = {}  # address -> [compiled method, source method:line]
+    unknown = '(before any scope noted)'
+    method, current, last, placed = '?', unknown, None, False
+    for raw in open(os.path.join(work, 'jit.log'), errors='replace'):
+        line = html.unescape(raw)
+        m = header.search(line)
+        if m:
+            method, current, last = '%s %s.%s' % (m.group(1), m.group(2).rsplit('.', 1)[-1], m.group(3)), unknown, None
+            continue
+        m = insn.match(line)
+        if m:
+            last, placed = int(m.group(1), 16), False
+            where[last] = [method, current]
+        m = scope.search(line)
+        if m and last is not None and not placed:
+            current = '%s.%s:%s' % (m.group(1).rsplit('.', 1)[-1], m.group(2), m.group(3) or '?')
+            where[last][1], placed = current, True
+    by_source, by_place, outside = collections.Counter(), collections.Counter(), 0
+    for a, n in ir.items():
+        w = where.get(a)
+        if w is None:
+            outside += n
+            continue
+        by_source[w[1].rsplit(':', 1)[0]] += n
+        by_place[(w[0], w[1])] += n
+    print('%d instructions over %d million records, %.0f per reference, %.0f of them outside the code'
+          ' of mmkit\'s compiled methods (the JVM, the interpreter, libraries, the JDK\'s code)'
+          % (total, millions, total / refs, outside / refs))
+    print('per reference, by source method (wherever it was inlined):')
+    for k, n in by_source.most_common(top):
+        print('%8.1f  %s' % (n / refs, k))
+    print('per reference, by compiled method and source line:')
+    for (m, place), n in by_place.most_common(top):
+        print('%8.1f  %-40s %s' % (n / refs, m, place))
+    sys.exit(0)
 code = []  # (start, end, method, tier)
 for line in open(os.path.join(work, 'jit.log'), errors='replace'):
     if line.startswith('<nmethod '):
@@ -120,7 +180,6 @@ for a, n in ir.items():
     while i >= 0 and not code[i][0] <= a < code[i][1] and a - code[i][0] < 1 << 20:
         i -= 1
     by[(code[i][2], code[i][3]) if i >= 0 and code[i][0] <= a < code[i][1] else ('(not compiled code: the JVM, the interpreter, libraries)', '')] += n
-refs = millions * 1000000
 print('%d instructions over %d million records, %.0f per reference; per reference, by compiled method:' % (total, millions, total / refs))
 for (method, tier), n in by.most_common(30):
     print('%8.1f  %s%s' % (n / refs, method, ' [tier %s]' % tier if tier else ''))

@@ -122,29 +122,37 @@ for line in open(profile):
 refs = millions * 1000000
 if by_line:
     # the log holds, per compiled method, a header, then each instruction on a line of its
-    # own ("  0x...:   mnemonic operands"), the comments HotSpot places after it (among them
-    # "; - Class::method@bci (line n)" for each inlined scope, innermost first); an
-    # instruction without a scope of its own keeps the last one seen in its method
+    # own ("  0x...:   mnemonic operands"), and after some of them the scopes of the code that
+    # ends there ("; - Class::method@bci (line n)", innermost first): HotSpot notes a scope at
+    # the end of the instructions of the node it describes, so each instruction goes to the
+    # first scope noted at or after it in its method (those after the last, to the last)
     header = re.compile(r'Compiled method \((c1|c2)\).*?\s([\w.$]+)::([\w$<>]+)')
     insn = re.compile(r'^\s*0x([0-9a-f]+):\s')
     scope = re.compile(r';\s+-\s+([\w.$]+)::([\w$<>]+)@\d+(?:\s+\(line (\d+)\))?')
-    where = {}  # address -> [compiled method, source method:line]
-    unknown = '(before any scope noted)'
-    method, current, last, placed = '?', unknown, None, False
+    where = {}  # address -> (compiled method, source method:line)
+    unknown = '(no scope noted)'
+    method, current, pending = '?', unknown, []
+
+    def place(at):
+        for a in pending:
+            where[a] = (method, at)
+        pending.clear()
+
     for raw in open(os.path.join(work, 'jit.log'), errors='replace'):
         line = html.unescape(raw)
         m = header.search(line)
         if m:
-            method, current, last = '%s %s.%s' % (m.group(1), m.group(2).rsplit('.', 1)[-1], m.group(3)), unknown, None
+            place(current)
+            method, current = '%s %s.%s' % (m.group(1), m.group(2).rsplit('.', 1)[-1], m.group(3)), unknown
             continue
         m = insn.match(line)
         if m:
-            last, placed = int(m.group(1), 16), False
-            where[last] = [method, current]
+            pending.append(int(m.group(1), 16))
         m = scope.search(line)
-        if m and last is not None and not placed:
+        if m and pending:
             current = '%s.%s:%s' % (m.group(1).rsplit('.', 1)[-1], m.group(2), m.group(3) or '?')
-            where[last][1], placed = current, True
+            place(current)
+    place(current)
     by_source, by_place, outside = collections.Counter(), collections.Counter(), 0
     for a, n in ir.items():
         w = where.get(a)

@@ -82,12 +82,12 @@ if [ "${BY_METHOD:-0}" != 1 ] && [ "$by_line" != 1 ]; then
   exit 0
 fi
 
-jit="-XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation"
-if [ "$by_line" = 1 ]; then
+jit="-XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation" # BY_METHOD: each compilation's code range
+if [ "$by_line" = 1 ]; then # BY_LINE: the code itself, printed into the same log file
+  jit="-XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=quiet -XX:CompileCommand=print,dev.mmkit.*::*"
+  jit="$jit -XX:+DebugNonSafepoints -XX:PrintAssemblyOptions=intel -XX:+LogVMOutput -XX:-DisplayVMOutput"
   gcc -O2 -shared -fPIC -o "$work/hsdis-amd64.so" "$here/bench/hsdis-capstone.c" -lcapstone \
     || { echo "instructions: BY_LINE needs gcc and capstone (Debian: libcapstone-dev)" >&2; exit 2; }
-  jit="$jit -XX:CompileCommand=quiet -XX:CompileCommand=print,dev.mmkit.*::* -XX:+DebugNonSafepoints"
-  jit="$jit -XX:PrintAssemblyOptions=intel -XX:+LogVMOutput -XX:-DisplayVMOutput"
   export LD_LIBRARY_PATH="$work${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 MMKIT_JAVA_OPTS="${MMKIT_JAVA_OPTS:-} $jit -XX:LogFile=$work/jit.log" \
